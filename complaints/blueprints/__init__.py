@@ -1,0 +1,1 @@
+"""One blueprint per actor. Each view states who may use it (complaints/access.py)."""

@@ -1,0 +1,98 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, DateField, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from complaints.forms import BaseForm, email_field, new_password_field
+from complaints.labels import DAY_TYPE_LABELS, OVERRIDE_KIND_LABELS, ROLE_LABELS, UNIT_KIND_LABELS
+from complaints.models import OverrideKind, Role, UnitKind
+
+
+def _name_field(label, max_length=120):
+    return StringField(
+        label,
+        validators=[DataRequired(message=_l("This field is required.")), Length(max=max_length)],
+        render_kw={"maxlength": max_length},
+    )
+
+
+class StaffUserForm(BaseForm):
+    """A staff account; choices for office, region and units are given by the view (``choices_from``)."""
+
+    full_name = _name_field(_l("Full name"))
+    email = email_field()
+    role = SelectField(
+        _l("Role"),
+        choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role if r is not Role.CITIZEN],
+        validators=[DataRequired()],
+    )
+    office_id = SelectField(_l("Office (Ombudsman staff)"), coerce=int, validators=[Optional()])
+    region_id = SelectField(_l("Region (liaison)"), coerce=int, validators=[Optional()])
+    unit_ids = SelectMultipleField(_l("Service units (unit head)"), coerce=int, validators=[Optional()])
+    password = new_password_field(_l("Initial password"))
+
+
+class ReachForm(BaseForm):
+    office_id = SelectField(_l("Office (Ombudsman staff)"), coerce=int, validators=[Optional()])
+    region_id = SelectField(_l("Region (liaison)"), coerce=int, validators=[Optional()])
+    unit_ids = SelectMultipleField(_l("Service units (unit head)"), coerce=int, validators=[Optional()])
+    active = BooleanField(_l("Account active"))
+
+
+class UnitForm(BaseForm):
+    region_id = SelectField(_l("Region"), coerce=int, validators=[DataRequired()])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, UNIT_KIND_LABELS[k]) for k in UnitKind])
+    name = _name_field(_l("Name"), 200)
+    head_title = _name_field(_l("Title of the head (as letters are addressed)"), 200)
+    head_name = StringField(_l("Name of the head"), validators=[Optional(), Length(max=120)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    is_active = BooleanField(_l("In service"), default=True)
+
+
+def _days_field(label):
+    return IntegerField(
+        label,
+        validators=[Optional(), NumberRange(min=1, max=365, message=_l("Between 1 and 365 days."))],
+        render_kw={"min": 1, "max": 365, "inputmode": "numeric"},
+    )
+
+
+def _day_type_field(label):
+    return SelectField(label, choices=[SelectChoice(k, v) for k, v in DAY_TYPE_LABELS.items()], default="working")
+
+
+class AgreementForm(BaseForm):
+    valid_from = DateField(_l("Valid from"), validators=[DataRequired(message=_l("Enter a date."))])
+    valid_to = DateField(_l("Valid until (leave empty if not known)"), validators=[Optional()])
+    clarification_days = _days_field(_l("Agreed days to answer a clarification request"))
+    clarification_day_type = _day_type_field(_l("Counted in"))
+    corrective_action_days = _days_field(_l("Agreed days to carry out corrective actions"))
+    corrective_action_day_type = _day_type_field(_l("Counted in"))
+    liaison_ids = SelectMultipleField(_l("Liaisons"), coerce=int, validators=[Optional()])
+
+    #: Clocks whose days an agreement may set for the region's units (the workflow reads ``clock_terms``).
+    AGREED_CLOCKS = ("clarification", "corrective_action")
+
+    def clock_terms(self) -> dict:
+        terms = {}
+        for clock in self.AGREED_CLOCKS:
+            days = getattr(self, f"{clock}_days").data
+            if days:
+                terms[clock] = {"days": days, "day_type": getattr(self, f"{clock}_day_type").data}
+        return terms
+
+    def fill_clock_terms(self, terms: dict | None) -> None:
+        for clock, term in (terms or {}).items():
+            if clock in self.AGREED_CLOCKS:
+                getattr(self, f"{clock}_days").data = term.get("days")
+                getattr(self, f"{clock}_day_type").data = term.get("day_type", "working")
+
+    def validate_valid_to(self, field):
+        if field.data and self.valid_from.data and field.data < self.valid_from.data:
+            raise ValidationError(_l("The end of validity cannot be before its start."))
+
+
+class HolidayOverrideForm(BaseForm):
+    day = DateField(_l("Date"), validators=[DataRequired(message=_l("Enter a date."))])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, OVERRIDE_KIND_LABELS[k]) for k in OverrideKind])
+    name = _name_field(_l("Name"), 200)
+    legal_basis = StringField(_l("Legal basis (decree)"), validators=[Optional(), Length(max=300)])

@@ -1,0 +1,272 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+from wtforms import SelectChoice
+
+from complaints.access import require_role
+from complaints.blueprints.admin import bp
+from complaints.blueprints.admin.forms import (
+    AgreementForm,
+    HolidayOverrideForm,
+    ReachForm,
+    StaffUserForm,
+    UnitForm,
+)
+from complaints.extensions import db
+from complaints.models import Agreement, HolidayOverride, Office, Region, Role, ServiceUnit, User
+from complaints.services import calendar
+from complaints.services.accounts import AccountError, create_staff_user, set_active, set_reach
+from complaints.services.places import PlacesError, save_unit, update_agreement
+
+INVALID = 422
+PER_PAGE = 25
+
+
+def _status():
+    return INVALID if request.method == "POST" else 200
+
+
+def _region_choices() -> list[SelectChoice]:
+    return [
+        SelectChoice(r.id, f"{r.code} · {r.name}") for r in db.session.scalars(select(Region).order_by(Region.code))
+    ]
+
+
+def _scope_choices(form) -> None:
+    """Offices, regions and units to choose from (the only values the form accepts)."""
+    form.office_id.choices = [SelectChoice(0, "—")] + [
+        SelectChoice(o.id, f"{o.code} · {o.name}") for o in db.session.scalars(select(Office).order_by(Office.code))
+    ]
+    form.region_id.choices = [SelectChoice(0, "—")] + _region_choices()
+    form.unit_ids.choices = [
+        SelectChoice(u.id, f"{u.region.name} · {u.name}")
+        for u in db.session.scalars(select(ServiceUnit).join(ServiceUnit.region).order_by(Region.code, ServiceUnit.id))
+    ]
+
+
+def _chosen_scope(form):
+    office = db.session.get(Office, form.office_id.data) if form.office_id.data else None
+    region = db.session.get(Region, form.region_id.data) if form.region_id.data else None
+    units = list(db.session.scalars(select(ServiceUnit).where(ServiceUnit.id.in_(form.unit_ids.data or []))))
+    return office, region, units
+
+
+# --- accounts -------------------------------------------------------------------------------------------------
+
+
+@bp.get("/pengguna")
+@require_role("admin")
+def users():
+    role = request.args.get("peran", "")
+    search = request.args.get("q", "").strip()[:100]
+    query = select(User).order_by(User.role, User.email)
+    if role in {r.value for r in Role}:
+        query = query.where(User.role == Role(role))
+    if search:
+        needle = search.lower()
+        query = query.where(
+            or_(
+                User.email.contains(needle, autoescape=True),
+                func.lower(User.full_name).contains(needle, autoescape=True),
+            )
+        )
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    return render_template("admin/users.html", page=page, role=role, search=search, roles=list(Role))
+
+
+@bp.route("/pengguna/baru", methods=["GET", "POST"])
+@require_role("admin")
+def new_user():
+    form = StaffUserForm()
+    _scope_choices(form)
+    if form.validate_on_submit():
+        office, region, units = _chosen_scope(form)
+        try:
+            user = create_staff_user(
+                email=form.email.data,
+                full_name=form.full_name.data,
+                password=form.password.data,
+                role=form.role.data,
+                office=office,
+                region=region,
+                units=units,
+            )
+        except AccountError as exc:
+            db.session.rollback()
+            form.role.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Account %(email)s created.", email=user.email), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_new.html", form=form), _status()
+
+
+@bp.route("/pengguna/<int:user_id>", methods=["GET", "POST"])
+@require_role("admin")
+def edit_user(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    current = {
+        "office_id": user.office_id or 0,
+        "region_id": user.region_id or 0,
+        "unit_ids": [u.id for u in user.units],
+        "active": user.active,
+    }
+    form = ReachForm() if request.method == "POST" else ReachForm(data=current)
+    _scope_choices(form)
+    if form.validate_on_submit():
+        office, region, units = _chosen_scope(form)
+        try:
+            set_reach(user, office=office, region=region, units=units)
+            set_active(user, form.active.data, by=current_user)
+        except AccountError as exc:
+            db.session.rollback()
+            form.active.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Account %(email)s saved.", email=user.email), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_edit.html", form=form, user=user), _status()
+
+
+# --- service units --------------------------------------------------------------------------------------------
+
+
+@bp.get("/unit")
+@require_role("admin")
+def units():
+    region_code = request.args.get("wilayah", "")[:10]
+    query = select(ServiceUnit).join(ServiceUnit.region).order_by(Region.code, ServiceUnit.id)
+    if region_code:
+        query = query.where(Region.code == region_code)
+    page = db.paginate(query.options(selectinload(ServiceUnit.heads)), per_page=PER_PAGE, error_out=False)
+    regions = db.session.scalars(select(Region).order_by(Region.code)).all()
+    return render_template("admin/units.html", page=page, regions=regions, region_code=region_code)
+
+
+def _unit_form_page(unit: ServiceUnit | None):
+    form = UnitForm(obj=unit)
+    form.region_id.choices = _region_choices()
+    if unit is None and request.method == "GET":
+        form.region_id.data = request.args.get("region_id", type=int)
+    if form.validate_on_submit():
+        region = db.session.get(Region, form.region_id.data) or abort(400)
+        try:
+            unit = save_unit(
+                unit,
+                region=region,
+                kind=form.kind.data,
+                name=form.name.data,
+                head_title=form.head_title.data,
+                head_name=form.head_name.data,
+                address=form.address.data,
+                is_active=form.is_active.data,
+            )
+        except PlacesError as exc:
+            db.session.rollback()
+            form.name.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Service unit %(name)s saved.", name=unit.name), "success")
+            return redirect(url_for("admin.units", wilayah=region.code))
+    return render_template("admin/unit_form.html", form=form, unit=unit), _status()
+
+
+@bp.route("/unit/baru", methods=["GET", "POST"])
+@require_role("admin")
+def new_unit():
+    return _unit_form_page(None)
+
+
+@bp.route("/unit/<int:unit_id>", methods=["GET", "POST"])
+@require_role("admin")
+def edit_unit(unit_id: int):
+    return _unit_form_page(db.session.get(ServiceUnit, unit_id) or abort(404))
+
+
+# --- agreements -----------------------------------------------------------------------------------------------
+
+
+@bp.get("/kesepakatan")
+@require_role("admin")
+def agreements():
+    rows = db.session.scalars(
+        select(Agreement)
+        .join(Agreement.region)
+        .order_by(Region.code, Agreement.signed_on)
+        .options(selectinload(Agreement.liaisons))
+    ).all()
+    today = calendar.office_today()
+    return render_template("admin/agreements.html", agreements=rows, today=today)
+
+
+@bp.route("/kesepakatan/<int:agreement_id>", methods=["GET", "POST"])
+@require_role("admin")
+def edit_agreement(agreement_id: int):
+    agreement = db.session.get(Agreement, agreement_id) or abort(404)
+    form = AgreementForm(obj=agreement if request.method == "GET" else None)
+    candidates = db.session.scalars(
+        select(User).where(User.role == Role.LIAISON, User.region_id == agreement.region_id).order_by(User.full_name)
+    ).all()
+    form.liaison_ids.choices = [SelectChoice(u.id, f"{u.full_name} <{u.email}>") for u in candidates]
+    if request.method == "GET":
+        form.liaison_ids.data = [u.id for u in agreement.liaisons]
+        form.fill_clock_terms(agreement.clock_terms)
+    if form.validate_on_submit():
+        chosen = [u for u in candidates if u.id in set(form.liaison_ids.data or [])]
+        try:
+            update_agreement(
+                agreement,
+                valid_from=form.valid_from.data,
+                valid_to=form.valid_to.data,
+                clock_terms=form.clock_terms(),
+                liaisons=chosen,
+            )
+        except PlacesError as exc:
+            db.session.rollback()
+            form.valid_to.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Agreement with %(region)s saved.", region=agreement.region.name), "success")
+            return redirect(url_for("admin.agreements"))
+    return render_template("admin/agreement_form.html", form=form, agreement=agreement), _status()
+
+
+# --- holiday calendar -----------------------------------------------------------------------------------------
+
+
+@bp.route("/hari-libur", methods=["GET", "POST"])
+@require_role("admin")
+def holidays():
+    form = HolidayOverrideForm()
+    if form.validate_on_submit():
+        try:
+            calendar.add_override(
+                day=form.day.data,
+                kind=form.kind.data,
+                name=form.name.data,
+                legal_basis=form.legal_basis.data,
+                by_user_id=current_user.id,
+            )
+        except calendar.CalendarError as exc:
+            db.session.rollback()
+            form.day.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Calendar correction saved."), "success")
+            return redirect(url_for("admin.holidays"))
+    overrides = db.session.scalars(
+        select(HolidayOverride).order_by(HolidayOverride.day.desc()).options(selectinload(HolidayOverride.created_by))
+    ).all()
+    return render_template("admin/holidays.html", form=form, overrides=overrides), _status()
+
+
+@bp.post("/hari-libur/<int:override_id>/hapus")
+@require_role("admin")
+def delete_holiday(override_id: int):
+    override = db.session.get(HolidayOverride, override_id) or abort(404)
+    calendar.remove_override(override)
+    db.session.commit()
+    flash(_("Calendar correction removed."), "success")
+    return redirect(url_for("admin.holidays"))

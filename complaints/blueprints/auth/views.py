@@ -1,0 +1,78 @@
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from complaints.access import public, signed_in
+from complaints.blueprints.auth import bp
+from complaints.blueprints.auth.forms import LoginForm, RegistrationForm
+from complaints.extensions import db, limiter
+from complaints.security import safe_next_url
+from complaints.services.accounts import AccountError, authenticate, register_citizen
+
+INVALID = 422  # the form was understood but what it holds is not acceptable
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _register_limit() -> str:
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
+def _submitted_email() -> str:
+    # A second limit keyed on the account under attack, so that guessing from many addresses is bounded too.
+    return "login-email:" + request.form.get("email", "")[:254].strip().lower()
+
+
+def _landing_url() -> str:
+    return safe_next_url(request.args.get("next")) or url_for("account.home")
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit("30 per hour", key_func=_submitted_email, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(_landing_url())
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            return redirect(_landing_url())
+        form.password.errors.append(_("The e-mail address or password is not correct."))
+    status = INVALID if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/daftar", methods=["GET", "POST"])
+@public
+@limiter.limit(_register_limit, methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("account.home"))
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        try:
+            user = register_citizen(form.email.data, form.full_name.data, form.password.data)
+        except AccountError as exc:
+            db.session.rollback()
+            form.email.errors.append(str(exc))
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Your account is ready. Welcome!"), "success")
+            return redirect(url_for("account.home"))
+    status = INVALID if request.method == "POST" else 200
+    return render_template("auth/register.html", form=form), status
+
+
+@bp.post("/keluar")
+@signed_in
+def logout():
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("public.home"))

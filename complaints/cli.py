@@ -1,0 +1,69 @@
+"""``flask`` commands: seed data, demo data, staff accounts."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
+
+from complaints.extensions import db
+from complaints.models import Office, Region, Role, ServiceUnit
+from complaints.services.accounts import AccountError, create_staff_user
+from complaints.services.seeding import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_data, seed_reference_data
+
+
+@click.command("seed")
+@with_appcontext
+@click.option("--demo", is_flag=True, help="Also add one demo account per role (refused in production).")
+def seed_command(demo: bool) -> None:
+    """Load the regions, offices, service units, agreements and reference lists. Safe to run again."""
+    if demo and current_app.config["APP_ENV"] == "production":
+        raise click.ClickException("Demo accounts are never loaded in production.")
+    report = seed_demo_data() if demo else seed_reference_data()
+    db.session.commit()
+    click.echo(f"Seed data: {report.summary()}")
+    if demo:
+        click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+        for account in DEMO_ACCOUNTS:
+            click.echo(f"  {account.role.value:<11} {account.email:<42} {account.reach}")
+
+
+users_cli = AppGroup("users", help="Manage staff accounts.")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", "full_name", required=True, help="Full name as shown to colleagues.")
+@click.option("--role", type=click.Choice([r.value for r in Role if r is not Role.CITIZEN]), required=True)
+@click.option("--office", "office_code", help="Office code (officer, supervisor, admin), e.g. KDI.")
+@click.option("--region", "region_code", help="Region code (liaison), e.g. 74.71.")
+@click.option("--unit", "unit_ids", type=int, multiple=True, help="Service unit id (unit head); repeatable.")
+@click.password_option(help="Initial password; asked for when omitted.")
+def create_user_command(email, full_name, role, office_code, region_code, unit_ids, password) -> None:
+    """Create a staff account with the reach its role needs."""
+    if len(password) < current_app.config["PASSWORD_MIN_LENGTH"]:
+        raise click.ClickException(f"Use at least {current_app.config['PASSWORD_MIN_LENGTH']} characters.")
+    office = db.session.scalar(select(Office).where(Office.code == office_code)) if office_code else None
+    region = db.session.scalar(select(Region).where(Region.code == region_code)) if region_code else None
+    units = list(db.session.scalars(select(ServiceUnit).where(ServiceUnit.id.in_(unit_ids)))) if unit_ids else []
+    if office_code and office is None:
+        raise click.ClickException(f"No office with code {office_code!r}.")
+    if region_code and region is None:
+        raise click.ClickException(f"No region with code {region_code!r}.")
+    if len(units) != len(set(unit_ids)):
+        raise click.ClickException("One of the unit ids does not exist.")
+    try:
+        user = create_staff_user(
+            email=email, full_name=full_name, password=password, role=role, office=office, region=region, units=units
+        )
+    except AccountError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Created {user.role.value} account {user.email} (id {user.id}).")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(seed_command)
+    app.cli.add_command(users_cli)

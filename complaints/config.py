@@ -1,0 +1,155 @@
+"""Configuration classes, read from the environment.
+
+``create_app()`` picks one by ``APP_ENV`` (development, production, testing); development is the default so that
+``make run`` works on a laptop with nothing but Python.
+"""
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", PROJECT_ROOT / "instance"))
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever scheme the operator wrote (postgres://, postgresql://)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class BaseConfig:
+    """Settings shared by every environment. Instantiated by ``create_app`` so the environment is read then."""
+
+    APP_ENV = "base"
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Language: the product speaks Bahasa Indonesia by default, English on request.
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Makassar"
+    LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
+
+    # Bootstrap 5 files come from the Bootstrap-Flask package, never a CDN.
+    BOOTSTRAP_SERVE_LOCAL = True
+
+    # Cookies: never readable by scripts, not sent on cross-site POSTs.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+
+    # Requests: bounded bodies so that an oversized post is a 413, not memory pressure.
+    MAX_FORM_MEMORY_SIZE = 500 * 1024
+
+    RATELIMIT_HEADERS_ENABLED = True
+
+    #: Passwords shorter than this are refused (NIST SP 800-63B asks for at least 8; we ask a little more).
+    PASSWORD_MIN_LENGTH = 10
+    #: werkzeug's default, memory-hard scrypt (n=2**15, r=8, p=1).
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name)
+
+    def __init__(self) -> None:
+        env = os.environ.get
+        self.SECRET_KEY = env("SECRET_KEY")
+        self.DATABASE_URL = env("DATABASE_URL")
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
+            self.DATABASE_URL or f"sqlite:///{INSTANCE_DIR / 'complaints.db'}"
+        )
+        self.REDIS_URL = env("REDIS_URL")
+
+        # Celery: eager (in process) unless a broker is configured.
+        self.CELERY = {
+            "broker_url": self.REDIS_URL or "memory://",
+            "result_backend": self.REDIS_URL,
+            "task_always_eager": not self.REDIS_URL,
+            "task_eager_propagates": True,
+            "task_ignore_result": True,
+            "broker_connection_retry_on_startup": True,
+            "timezone": "UTC",
+            "beat_schedule": {},
+        }
+
+        # Rate limits (Flask-Limiter syntax). Storage is Redis when there is one, memory on a laptop.
+        self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", self.REDIS_URL or "memory://")
+        self.RATELIMIT_KEY_PREFIX = env("RATELIMIT_KEY_PREFIX", "complaints")
+        self.LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+        self.REGISTER_RATE_LIMIT = env("REGISTER_RATE_LIMIT", "5 per minute;30 per day")
+
+        # E-mail: written to the log unless an SMTP server is configured.
+        self.MAIL_SERVER = env("MAIL_SERVER")
+        self.MAIL_PORT = int(env("MAIL_PORT", "25"))
+        self.MAIL_DEFAULT_SENDER = env("MAIL_DEFAULT_SENDER", "no-reply@ombudsman.localhost")
+
+        # Reverse proxies in front of gunicorn (number of hops to trust for X-Forwarded-*).
+        self.PROXY_FIX_HOPS = int(env("PROXY_FIX_HOPS", "0"))
+        self.MAX_CONTENT_LENGTH = int(env("MAX_CONTENT_LENGTH", str(60 * 1024 * 1024)))
+
+    def validate(self) -> None:
+        """Raise if the configuration cannot run safely."""
+
+
+DEVELOPMENT_SECRET_KEY = "development-only-not-secret"  # noqa: S105 (known, and refused in production)
+
+
+class DevelopmentConfig(BaseConfig):
+    APP_ENV = "development"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SECRET_KEY = self.SECRET_KEY or DEVELOPMENT_SECRET_KEY
+
+
+class TestingConfig(BaseConfig):
+    """Isolated from the machine: the suite passes its own database, broker and limiter storage."""
+
+    APP_ENV = "testing"
+    TESTING = True
+    #: Off for most tests; tests/test_security.py turns it on to prove every form demands the token.
+    WTF_CSRF_ENABLED = False
+    #: Tests sign in hundreds of times; a cheap hash keeps the suite fast (never used outside tests).
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 (a method name)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SECRET_KEY = "testing-not-secret"  # noqa: S105 (tests only)
+        # tests/conftest.py replaces this with a database of its own for each run.
+        self.SQLALCHEMY_DATABASE_URI = "sqlite://"
+        self.REDIS_URL = None
+        self.RATELIMIT_STORAGE_URI = "memory://"
+        self.CELERY = {**self.CELERY, "broker_url": "memory://", "result_backend": None, "task_always_eager": True}
+        self.MAIL_SERVER = None
+
+
+class ProductionConfig(BaseConfig):
+    APP_ENV = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    def validate(self) -> None:
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL") if not getattr(self, name)]
+        if missing:
+            raise RuntimeError(f"Production refuses to start without: {', '.join(missing)}")
+        if not self.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
+            raise RuntimeError("Production runs on PostgreSQL: DATABASE_URL must be a postgresql:// URL")
+        if self.SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(self.SECRET_KEY) < 32:
+            raise RuntimeError("SECRET_KEY must be a random value of at least 32 characters")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[BaseConfig]:
+    name = os.environ.get("APP_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {name!r}") from None

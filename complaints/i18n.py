@@ -1,0 +1,20 @@
+"""Language choice: Bahasa Indonesia unless the visitor asked for English (the switch in the header)."""
+
+from __future__ import annotations
+
+from flask import current_app, has_request_context, request, session
+
+SESSION_KEY = "lang"
+
+
+def select_locale() -> str:
+    if not has_request_context():  # commands and tasks speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    chosen = session.get(SESSION_KEY)
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    # An explicit ?lang= on a link (used by e-mails) works without a session.
+    asked = request.args.get("lang")
+    if asked in current_app.config["LANGUAGES"]:
+        return asked
+    return current_app.config["BABEL_DEFAULT_LOCALE"]

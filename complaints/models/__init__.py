@@ -1,0 +1,38 @@
+"""SQLAlchemy models, one module per domain. Importing this package registers every table with the metadata."""
+
+from complaints.models.calendar import HolidayOverride, OverrideKind
+from complaints.models.people import OMBUDSMAN_ROLES, STAFF_ROLES, Role, User, user_units
+from complaints.models.places import (
+    Agreement,
+    AgreementKind,
+    Office,
+    Province,
+    Region,
+    RegionKind,
+    ServiceUnit,
+    UnitKind,
+    agreement_liaisons,
+)
+from complaints.models.reference import ClosureReason, MaladministrationForm, SubstanceArea
+
+__all__ = [
+    "OMBUDSMAN_ROLES",
+    "STAFF_ROLES",
+    "Agreement",
+    "AgreementKind",
+    "ClosureReason",
+    "HolidayOverride",
+    "MaladministrationForm",
+    "Office",
+    "OverrideKind",
+    "Province",
+    "Region",
+    "RegionKind",
+    "Role",
+    "ServiceUnit",
+    "SubstanceArea",
+    "UnitKind",
+    "User",
+    "agreement_liaisons",
+    "user_units",
+]

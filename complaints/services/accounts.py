@@ -1,0 +1,117 @@
+"""Accounts: citizens register themselves; staff accounts are made by an administrator (page or CLI)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
+
+from complaints.extensions import db
+from complaints.models import Office, Region, Role, ServiceUnit, User
+from complaints.models.types import utcnow
+
+
+class AccountError(ValueError):
+    """A rule about accounts was broken; ``str(error)`` is a message fit for the user."""
+
+
+def set_password(user: User, password: str) -> None:
+    user.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+@cache
+def _timing_decoy_hash(method: str) -> str:
+    """Checked when the e-mail is unknown, so that the answer takes as long either way and the login form does not
+    reveal which addresses have accounts."""
+    return generate_password_hash("timing-decoy-password", method=method)
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active account with this e-mail and password, or None (same answer for every kind of failure)."""
+    user = find_user_by_email(email)
+    if user is None:
+        User(password_hash=_timing_decoy_hash(current_app.config["PASSWORD_HASH_METHOD"])).check_password(password)
+        return None
+    if not user.check_password(password) or not user.active:
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def _ensure_email_free(email: str) -> None:
+    if db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
+        raise AccountError(_l("An account with this e-mail address already exists."))
+
+
+def register_citizen(email: str, full_name: str, password: str) -> User:
+    email = email.strip().lower()
+    _ensure_email_free(email)
+    user = User(email=email, full_name=full_name.strip(), role=Role.CITIZEN)
+    set_password(user, password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def create_staff_user(
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    role: Role | str,
+    office: Office | None = None,
+    region: Region | None = None,
+    units: Iterable[ServiceUnit] = (),
+) -> User:
+    """Create an account for anyone but a citizen, with the reach its role needs."""
+    role = Role(role)
+    if role is Role.CITIZEN:
+        raise AccountError(_l("Citizens register themselves; choose a staff role."))
+    email = email.strip().lower()
+    _ensure_email_free(email)
+    user = User(email=email, full_name=full_name.strip(), role=role)
+    set_password(user, password)
+    set_reach(user, office=office, region=region, units=units)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def set_reach(user: User, *, office: Office | None, region: Region | None, units: Iterable[ServiceUnit] = ()) -> None:
+    """Give the account exactly the reach its role calls for, refusing what does not fit the role."""
+    units = list(units)
+    role = user.role
+    if role in {Role.OFFICER, Role.SUPERVISOR, Role.ADMIN}:
+        if office is None:
+            raise AccountError(_l("Ombudsman staff belong to an office."))
+        user.office, user.region, user.units = office, None, []
+    elif role is Role.LIAISON:
+        if region is None:
+            raise AccountError(_l("A liaison belongs to a region."))
+        user.office, user.region, user.units = None, region, []
+    elif role is Role.UNIT_HEAD:
+        if not units:
+            raise AccountError(_l("A unit head heads at least one service unit."))
+        user.office, user.region, user.units = None, None, units
+    else:
+        user.office, user.region, user.units = None, None, []
+
+
+def set_active(user: User, active: bool, *, by: User) -> None:
+    if user.id == by.id and not active:
+        raise AccountError(_l("You cannot deactivate your own account."))
+    user.active = active
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not user.check_password(current_password):
+        raise AccountError(_l("The current password is not correct."))
+    set_password(user, new_password)

@@ -1,0 +1,200 @@
+"""Seed and demo data, from the CSV files in complaints/seed/ (copied from the project's reference data).
+
+Both loaders only add what is missing, keyed by natural codes, so running them again changes nothing and never
+overwrites what an administrator has since edited.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from complaints.extensions import db
+from complaints.models import (
+    Agreement,
+    AgreementKind,
+    ClosureReason,
+    MaladministrationForm,
+    Office,
+    Province,
+    Region,
+    RegionKind,
+    Role,
+    ServiceUnit,
+    SubstanceArea,
+    UnitKind,
+    User,
+)
+from complaints.services.accounts import create_staff_user, register_citizen
+
+SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
+
+
+def read_csv(name: str) -> list[dict[str, str]]:
+    with (SEED_DIR / name).open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+class SeedReport(Counter):
+    """How many rows of each kind a run added (empty on a second run)."""
+
+    def summary(self) -> str:
+        return ", ".join(f"{kind}: {n}" for kind, n in sorted(self.items())) or "nothing new"
+
+
+def seed_reference_data() -> SeedReport:
+    report = SeedReport()
+    _seed_places(report)
+    _seed_units(report)
+    _seed_agreements(report)
+    _seed_lists(report)
+    db.session.flush()
+    return report
+
+
+def _seed_places(report: SeedReport) -> None:
+    provinces = {p.code: p for p in db.session.scalars(select(Province))}
+    regions = set(db.session.scalars(select(Region.code)))
+    for row in read_csv("regions_sultra.csv"):
+        province = provinces.get(row["province_code"])
+        if province is None:
+            province = Province(code=row["province_code"], name=row["province"], timezone=row["timezone"])
+            db.session.add(province)
+            provinces[province.code] = province
+            report["provinces"] += 1
+        if row["code"] not in regions:
+            db.session.add(Region(code=row["code"], name=row["name"], kind=RegionKind(row["kind"]), province=province))
+            regions.add(row["code"])
+            report["regions"] += 1
+    db.session.flush()
+    offices = set(db.session.scalars(select(Office.code)))
+    for row in read_csv("offices.csv"):
+        if row["code"] not in offices:
+            province = provinces[row["province_code"]]
+            db.session.add(Office(code=row["code"], name=row["name"], city=row["city"], province=province))
+            report["offices"] += 1
+    db.session.flush()
+
+
+def _seed_units(report: SeedReport) -> None:
+    kinds = read_csv("service_unit_kinds.csv")
+    existing = {
+        (region_id, kind) for region_id, kind in db.session.execute(select(ServiceUnit.region_id, ServiceUnit.kind))
+    }
+    for region in db.session.scalars(select(Region).order_by(Region.code)):
+        for row in kinds:
+            kind = UnitKind(row["kind"])
+            if (region.id, kind) in existing:
+                continue
+            db.session.add(
+                ServiceUnit(
+                    region=region,
+                    kind=kind,
+                    name=row["name_template"].format(region=region.name),
+                    head_title=row["head_title_template"].format(region=region.name),
+                )
+            )
+            report["service units"] += 1
+    db.session.flush()
+
+
+def _seed_agreements(report: SeedReport) -> None:
+    regions = {r.code: r for r in db.session.scalars(select(Region))}
+    existing = set(db.session.execute(select(Agreement.region_id, Agreement.kind, Agreement.signed_on)))
+    for row in read_csv("agreements_sultra.csv"):
+        region = regions[row["region_code"]]
+        kind = AgreementKind(row["kind"])
+        signed_on = date.fromisoformat(row["signed_on"])
+        if (region.id, kind, signed_on) in existing:
+            continue
+        db.session.add(
+            Agreement(
+                region=region,
+                kind=kind,
+                signed_on=signed_on,
+                signatories=row["signed_by"],
+                valid_from=signed_on,
+                valid_to=None,  # the public sources do not state the end of validity
+                scope_items=[item.strip() for item in row["scope"].split(";") if item.strip()],
+                note=row["note"] or None,
+            )
+        )
+        report["agreements"] += 1
+    db.session.flush()
+
+
+def _seed_lists(report: SeedReport) -> None:
+    for model, filename, fields in (
+        (MaladministrationForm, "maladministration_forms.csv", ("label_id", "label_en", "meaning")),
+        (SubstanceArea, "substance_areas.csv", ("label_id", "label_en")),
+        (ClosureReason, "closure_reasons.csv", ("label_id", "stage", "meaning")),
+    ):
+        existing = set(db.session.scalars(select(model.code)))
+        for position, row in enumerate(read_csv(filename)):
+            if row["code"] not in existing:
+                db.session.add(model(code=row["code"], position=position, **{f: row[f] for f in fields}))
+                report[model.__tablename__.replace("_", " ")] += 1
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    role: Role
+    full_name: str
+    reach: str
+
+
+#: One account per role, all with the same password; listed in the README. Never loaded in production.
+DEMO_PASSWORD = "demo-sultra-2026"
+KENDARI = "74.71"
+DEMO_ACCOUNTS = (
+    DemoAccount("admin.demo@example.org", Role.ADMIN, "Admin Demo", "office KDI"),
+    DemoAccount("kepala.keasistenan.demo@example.org", Role.SUPERVISOR, "Kepala Keasistenan Demo", "office KDI"),
+    DemoAccount("asisten.demo@example.org", Role.OFFICER, "Asisten Ombudsman Demo", "office KDI"),
+    DemoAccount(
+        "kadis.dukcapil.kendari.demo@example.org",
+        Role.UNIT_HEAD,
+        "Kepala Disdukcapil Kendari Demo",
+        "Disdukcapil, Kota Kendari",
+    ),
+    DemoAccount("narahubung.kendari.demo@example.org", Role.LIAISON, "Narahubung Kendari Demo", "Kota Kendari"),
+    DemoAccount("warga.demo@example.org", Role.CITIZEN, "Warga Demo", "own complaints"),
+)
+
+
+def seed_demo_data() -> SeedReport:
+    """One account per role, scoped to Sulawesi Tenggara's office and Kota Kendari. Needs the reference data."""
+    report = seed_reference_data()
+    office = db.session.scalar(select(Office).where(Office.code == "KDI"))
+    kendari = db.session.scalar(select(Region).where(Region.code == KENDARI))
+    disdukcapil = db.session.scalar(
+        select(ServiceUnit).where(ServiceUnit.region_id == kendari.id, ServiceUnit.kind == UnitKind.DISDUKCAPIL)
+    )
+    existing = set(db.session.scalars(select(User.email)))
+    for account in DEMO_ACCOUNTS:
+        if account.email in existing:
+            continue
+        if account.role is Role.CITIZEN:
+            register_citizen(account.email, account.full_name, DEMO_PASSWORD)
+        else:
+            user = create_staff_user(
+                email=account.email,
+                full_name=account.full_name,
+                password=DEMO_PASSWORD,
+                role=account.role,
+                office=office,
+                region=kendari,
+                units=[disdukcapil],
+            )
+            if account.role is Role.LIAISON:
+                for agreement in kendari.agreements:
+                    agreement.liaisons.append(user)
+        report["demo accounts"] += 1
+    db.session.flush()
+    return report

@@ -1,0 +1,90 @@
+"""Request-wide behaviour: access enforcement, error pages, security headers, template helpers."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import format_date, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from complaints.access import enforce_access_rules
+from complaints.extensions import db
+from complaints.labels import register_template_labels
+from complaints.navigation import navigation_for
+from complaints.security import add_security_headers
+
+#: Titles and explanations shown on error pages, in the visitor's language.
+ERROR_TEXTS = {
+    400: (
+        _l("The request could not be processed"),
+        _l("Something in what was sent is not valid. Go back, check the form and try again."),
+    ),
+    403: (
+        _l("Access denied"),
+        _l("Your account may not open this page. If you think it should, contact the Ombudsman office."),
+    ),
+    404: (
+        _l("Page not found"),
+        _l("The page does not exist, or you may not see it. Check the address or go back to the home page."),
+    ),
+    405: (_l("Method not allowed"), _l("This page cannot be used this way.")),
+    413: (_l("Upload too large"), _l("What you sent is larger than allowed. Make the files smaller and try again.")),
+    429: (_l("Too many attempts"), _l("You have tried too often in a short time. Wait a few minutes and try again.")),
+    500: (
+        _l("Something went wrong"),
+        _l("An error occurred on our side. Nothing you sent was saved half-way; please try again later."),
+    ),
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith(("/api/", "/healthz")) or (request.accept_mimetypes.best == "application/json")
+
+
+def handle_http_error(error: HTTPException):
+    code = error.code or 500
+    if code >= 500:
+        db.session.rollback()
+    title, explanation = ERROR_TEXTS.get(code, (error.name, error.description))
+    if _wants_json():
+        response = jsonify({"status": code, "title": str(title), "detail": str(explanation)})
+        response.status_code = code
+        return response
+    return render_template("errors/error.html", code=code, title=title, explanation=explanation), code
+
+
+def handle_unexpected_error(error: Exception):
+    """Anything that is not an HTTP error is a bug: log it with its traceback, undo the transaction, show 500."""
+    from flask import current_app
+
+    propagate = current_app.config.get("PROPAGATE_EXCEPTIONS")
+    if propagate or (propagate is None and (current_app.testing or current_app.debug)):
+        raise error  # tests and the debugger see the real traceback
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    return handle_http_error(InternalServerError())
+
+
+def init_app(app: Flask) -> None:
+    register_template_labels(app)
+    app.jinja_env.filters["date_long"] = lambda d: format_date(d, "long") if d else ""
+    app.jinja_env.filters["format_weekday"] = lambda d: format_date(d, "EEEE")
+    app.before_request(enforce_access_rules)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected_error)
+
+    @app.after_request
+    def security_headers(response):
+        add_security_headers(response)
+        if app.config["SESSION_COOKIE_SECURE"]:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+    @app.context_processor
+    def template_helpers():
+        role = current_user.role if current_user.is_authenticated else None
+        return {
+            "navigation": navigation_for(role),
+            "current_locale": str(get_locale()),
+            "languages": app.config["LANGUAGES"],
+        }

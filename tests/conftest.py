@@ -1,0 +1,159 @@
+"""Test harness.
+
+- Database: a fresh one per run, built by the migrations (never ``create_all``). SQLite in a temporary folder by
+  default; with ``TEST_DATABASE_URL`` (a PostgreSQL server URL) a database of its own is created on that server for
+  the run and dropped at the end. Every test starts from empty tables.
+- Services: tests marked ``services`` talk to the real Redis (``TEST_REDIS_URL``) and real Celery workers. With
+  ``REQUIRE_SERVICES=1`` (as CI sets it) an unreachable service fails the test instead of skipping it.
+- Side effects fail closed: Celery runs eager in process unless a test asks for the broker.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from redis import Redis
+from redis.exceptions import RedisError
+from sqlalchemy import create_engine, make_url, text
+
+from complaints import create_app
+from complaints.config import TestingConfig, normalise_database_url
+from complaints.extensions import db, limiter
+from complaints.services.seeding import seed_reference_data
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def pytest_sessionstart(session):
+    if REQUIRE_SERVICES and not TEST_DATABASE_URL:
+        raise pytest.UsageError("REQUIRE_SERVICES=1 needs TEST_DATABASE_URL (a PostgreSQL server) as well")
+
+
+def service_unavailable(message: str):
+    """Fail when services are required (CI), skip otherwise (a laptop without Redis)."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required service unavailable: {message}")
+    pytest.skip(f"service unavailable: {message}")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'complaints-test.db'}"
+        return
+    server = make_url(normalise_database_url(TEST_DATABASE_URL))
+    name = f"complaints_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+class SuiteConfig(TestingConfig):
+    """The testing configuration, pointed at this run's database."""
+
+    def __init__(self, database_url: str, **overrides) -> None:
+        super().__init__()
+        self.SQLALCHEMY_DATABASE_URI = database_url
+        for key, value in overrides.items():
+            setattr(self, key, value)
+
+
+class RequestIsolatedClient(FlaskClient):
+    """Each request gets its own application context, as in production.
+
+    Without this a request would reuse the test's context, and what Flask-Babel and Flask-Login cache on ``g``
+    (the locale, the user) would leak from one request into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if has_app_context():  # the test's own session re-reads what the request changed
+            db.session.expire_all()
+        return response
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app(SuiteConfig(database_url))
+    app.test_client_class = RequestIsolatedClient
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request):
+    """Every test starts with empty tables and fresh rate-limit counters."""
+    # Flask-Limiter keeps one storage per process, rebound by every create_app(); tests that build other apps
+    # (production config, Redis) must not leave the suite's app counting in their storage.
+    storage, strategy = limiter._storage, limiter._limiter
+    yield
+    limiter._storage, limiter._limiter = storage, strategy
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 (our own table names)
+        limiter.reset()
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def seeded(app_ctx):
+    """The reference data (regions, offices, units, agreements, lists), committed."""
+    report = seed_reference_data()
+    db.session.commit()
+    return report
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def redis_url():
+    client = Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        client.ping()
+    except (RedisError, OSError) as exc:
+        service_unavailable(f"Redis at {TEST_REDIS_URL}: {exc}")
+    finally:
+        client.close()
+    return TEST_REDIS_URL
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "services: needs Redis or a Celery worker (fails under REQUIRE_SERVICES=1)")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "redis_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.services)

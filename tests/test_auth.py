@@ -1,0 +1,172 @@
+import pytest
+from sqlalchemy import func, select
+
+from complaints.extensions import db
+from complaints.models import Role, User
+from tests import factories
+
+GOOD = {
+    "full_name": "Siti Rahma",
+    "email": "siti@example.org",
+    "password": "kendari-sultra-77",
+    "confirm": "kendari-sultra-77",
+}
+
+
+def users_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(User))
+
+
+def test_citizen_registers_and_is_signed_in(client, app_ctx):
+    response = client.post("/daftar", data={**GOOD, "email": "  Siti@Example.ORG "})
+    assert response.status_code == 302 and response.headers["Location"] == "/akun"
+    user = db.session.scalar(select(User))
+    assert (user.email, user.role) == ("siti@example.org", Role.CITIZEN)
+    assert user.password_hash != GOOD["password"] and user.check_password(GOOD["password"])
+    assert "Siti Rahma" in client.get("/akun").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"full_name": ""}, "full_name"),
+        ({"email": ""}, "email"),
+        ({"email": "not-an-email"}, "email"),
+        ({"email": "a@b"}, "email"),
+        ({"email": "x" * 250 + "@example.org"}, "email"),
+        ({"full_name": "N" * 121}, "full_name"),
+        ({"password": "short", "confirm": "short"}, "password"),
+        ({"password": "p" * 129, "confirm": "p" * 129}, "password"),
+        ({"password": "aaaaaaaaaaaa", "confirm": "aaaaaaaaaaaa"}, "password"),
+        ({"confirm": "something-else-entirely"}, "confirm"),
+        ({"password": "", "confirm": ""}, "password"),
+    ],
+)
+def test_bad_registration_is_a_422_with_a_message_and_writes_nothing(client, app_ctx, changes, field):
+    response = client.post("/daftar", data={**GOOD, **changes})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert f'id="{field}-error"' in page and 'aria-invalid="true"' in page
+    assert users_count() == 0
+
+
+def test_registration_with_a_taken_email_is_refused(client, app_ctx):
+    factories.user(Role.CITIZEN, email="siti@example.org")
+    response = client.post("/daftar", data=GOOD)
+    assert response.status_code == 422 and 'id="email-error"' in response.get_data(as_text=True)
+    assert users_count() == 1
+
+
+def test_markup_in_a_name_is_shown_as_text(client, app_ctx):
+    client.post("/daftar", data={**GOOD, "full_name": "<script>alert(1)</script>"})
+    page = client.get("/akun").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_login_and_logout(client, app_ctx):
+    user = factories.user(Role.CITIZEN)
+    response = client.post("/masuk", data={"email": user.email.upper(), "password": factories.PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == "/akun"
+    assert db.session.get(User, user.id).last_login_at is not None
+    assert client.get("/keluar").status_code == 405  # signing out is a POST (a link cannot sign anyone out)
+    assert client.post("/keluar").status_code == 302
+    assert client.get("/akun").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"email": "", "password": ""},
+        {"email": "nobody@example.org", "password": "whatever-password"},
+        {"email": "malformed", "password": "whatever-password"},
+        {"email": "e" * 300, "password": "p" * 500},
+    ],
+)
+def test_failed_login_is_a_422_with_a_message(client, app_ctx, data):
+    factories.user(Role.CITIZEN)
+    response = client.post("/masuk", data=data)
+    assert response.status_code == 422
+    assert "-error" in response.get_data(as_text=True)
+
+
+def test_wrong_password_and_unknown_email_get_the_same_answer(client, app_ctx):
+    user = factories.user(Role.CITIZEN)
+    wrong = client.post("/masuk", data={"email": user.email, "password": "wrong-password-1"})
+    unknown = client.post("/masuk", data={"email": "ghost@example.org", "password": "wrong-password-1"})
+    assert wrong.status_code == unknown.status_code == 422
+    assert wrong.get_data(as_text=True).replace(user.email, "X") == unknown.get_data(as_text=True).replace(
+        "ghost@example.org", "X"
+    )
+
+
+def test_deactivated_account_cannot_sign_in(client, app_ctx):
+    user = factories.user(Role.CITIZEN)
+    user.active = False
+    db.session.commit()
+    assert client.post("/masuk", data={"email": user.email, "password": factories.PASSWORD}).status_code == 422
+
+
+def test_many_wrong_passwords_are_stopped_with_429(client, app_ctx):
+    user = factories.user(Role.CITIZEN)
+    codes = [
+        client.post("/masuk", data={"email": user.email, "password": f"wrong-{i}-pass"}).status_code for i in range(12)
+    ]
+    assert codes[:10] == [422] * 10
+    assert codes[10:] == [429, 429]
+    # Even the right password waits: the limit is on attempts, not on failures.
+    page = client.post("/masuk", data={"email": user.email, "password": factories.PASSWORD})
+    assert page.status_code == 429 and "429" in page.get_data(as_text=True)
+    assert client.get("/masuk").status_code == 200  # reading the form is not limited
+
+
+def test_guessing_one_account_from_many_addresses_is_bounded(client, app_ctx):
+    user = factories.user(Role.CITIZEN)
+    codes = [
+        client.post(
+            "/masuk",
+            data={"email": user.email, "password": f"wrong-{i}-pass"},
+            environ_base={"REMOTE_ADDR": f"10.0.{i // 200}.{i % 200}"},
+        ).status_code
+        for i in range(31)
+    ]
+    assert codes[:30] == [422] * 30 and codes[30] == 429
+
+
+@pytest.mark.parametrize(
+    ("next_url", "expected"),
+    [
+        ("/wilayah", "/wilayah"),
+        ("/wilayah/74.71?x=1", "/wilayah/74.71?x=1"),
+        ("https://evil.example/", "/akun"),
+        ("//evil.example/", "/akun"),
+        ("/\\evil.example", "/akun"),
+        ("javascript:alert(1)", "/akun"),
+        ("\t//evil.example", "/akun"),
+    ],
+)
+def test_only_local_next_urls_are_followed(client, app_ctx, next_url, expected):
+    user = factories.user(Role.CITIZEN)
+    response = client.post(
+        "/masuk", query_string={"next": next_url}, data={"email": user.email, "password": factories.PASSWORD}
+    )
+    assert response.status_code == 302 and response.headers["Location"] == expected
+
+
+def test_change_password(client, app_ctx):
+    user = factories.user(Role.CITIZEN)
+    factories.login(client, user)
+    wrong = client.post(
+        "/akun/kata-sandi",
+        data={"current_password": "nope-nope-nope", "new_password": "another-long-one", "confirm": "another-long-one"},
+    )
+    assert wrong.status_code == 422
+    ok = client.post(
+        "/akun/kata-sandi",
+        data={
+            "current_password": factories.PASSWORD,
+            "new_password": "another-long-one",
+            "confirm": "another-long-one",
+        },
+    )
+    assert ok.status_code == 302
+    assert db.session.get(User, user.id).check_password("another-long-one")
