@@ -50,9 +50,11 @@ def create_app(config: BaseConfig | type[BaseConfig] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    from flask_babel import gettext
+
     from complaints import models  # noqa: F401  (registers every table before Flask-Migrate looks)
     from complaints.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
-    from complaints.i18n import select_locale
+    from complaints.i18n import N_, select_locale
     from complaints.models.people import User
     from complaints.models.types import render_migration_type
 
@@ -68,6 +70,9 @@ def _init_extensions(app: Flask) -> None:
     )
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    login_manager.login_message = N_("Please sign in to open this page.")
+    login_manager.login_message_category = "info"
+    login_manager.localize_callback = gettext  # flashed in the visitor's language
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader

@@ -170,3 +170,14 @@ def test_change_password(client, app_ctx):
     )
     assert ok.status_code == 302
     assert db.session.get(User, user.id).check_password("another-long-one")
+
+
+def test_a_protected_page_asks_to_sign_in_and_returns_there(client, seeded):
+    officer = factories.user(Role.OFFICER)
+    response = client.get("/kantor/kalender?tahun=2026")
+    assert response.status_code == 302
+    login_page = response.headers["Location"]
+    assert login_page == "/masuk?next=%2Fkantor%2Fkalender%3Ftahun%3D2026"
+    assert "Silakan masuk untuk membuka halaman ini." in client.get(login_page).get_data(as_text=True)
+    signed_in = client.post(login_page, data={"email": officer.email, "password": factories.PASSWORD})
+    assert signed_in.headers["Location"] == "/kantor/kalender?tahun=2026"

@@ -57,7 +57,7 @@ def test_agreements_come_from_the_reference_file(seeded):
     assert len(agreements) == 9
     kendari = next(a for a in agreements if a.region.code == "74.71")
     assert kendari.signed_on.isoformat() == "2021-12-16"
-    assert "complaint management" in kendari.scope_items
+    assert "pengelolaan pengaduan" in kendari.scope_items
     baubau = next(a for a in agreements if a.region.code == "74.72")
     assert len(baubau.scope_items) == 4 and baubau.valid_to is None
 

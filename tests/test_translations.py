@@ -1,6 +1,6 @@
 """The product speaks Bahasa Indonesia: every text in the code and templates has an Indonesian translation."""
 
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
@@ -12,7 +12,7 @@ CATALOG = PROJECT_ROOT / "complaints" / "translations" / "id" / "LC_MESSAGES" / 
 def source_messages() -> set[str]:
     with (PROJECT_ROOT / "babel.cfg").open() as handle:
         method_map, options_map = parse_mapping_cfg(handle)
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+    keywords = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None}
     found = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
         str(PROJECT_ROOT), method_map, options_map, keywords=keywords
