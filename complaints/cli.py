@@ -5,11 +5,12 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from complaints.extensions import db
-from complaints.models import Office, Region, Role, ServiceUnit
+from complaints.models import CaseEvent, Office, Region, Role, ServiceUnit
 from complaints.services.accounts import AccountError, create_staff_user
+from complaints.services.history import verify_history
 from complaints.services.seeding import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_data, seed_reference_data
 
 
@@ -64,6 +65,22 @@ def create_user_command(email, full_name, role, office_code, region_code, unit_i
     click.echo(f"Created {user.role.value} account {user.email} (id {user.id}).")
 
 
+audit_cli = AppGroup("audit", help="Checks on the case history.")
+
+
+@audit_cli.command("verify")
+def audit_verify_command() -> None:
+    """Walk every case's history chain; name the first broken link of each case (exit status 1 if any)."""
+    broken = list(verify_history())
+    checked = db.session.scalar(select(func.count()).select_from(CaseEvent))
+    for link in broken:
+        click.echo(f"BROKEN case {link.complaint_id} event #{link.seq} (id {link.event_id}): {link.reason}")
+    if broken:
+        raise click.exceptions.Exit(1)
+    click.echo(f"History intact: {checked} events checked.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(users_cli)
+    app.cli.add_command(audit_cli)

@@ -47,6 +47,15 @@ class BaseConfig:
 
     RATELIMIT_HEADERS_ENABLED = True
 
+    #: Attachments per submission and bytes per file (issue: up to 5 files of up to 10 MB; PDF, JPEG, PNG).
+    MAX_ATTACHMENTS = 5
+    MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+    #: The event reported must be no older than two years (UU 37/2008 art. 24(3)); older ones may be refused.
+    EVENT_AGE_LIMIT_YEARS = 2
+    #: The date from which new cases run on PO 58/2023 instead of PO 26/2017 as amended by PO 48/2020 (DESIGN §2).
+    #: A setting, since the switch-over is an administrative decision: the default is a documented assumption.
+    RULE_SET_SWITCH_DATE = "2023-10-01"
+
     #: Passwords shorter than this are refused (NIST SP 800-63B asks for at least 8; we ask a little more).
     PASSWORD_MIN_LENGTH = 10
     #: werkzeug's default, memory-hard scrypt (n=2**15, r=8, p=1).
@@ -70,7 +79,20 @@ class BaseConfig:
             "task_ignore_result": True,
             "broker_connection_retry_on_startup": True,
             "timezone": "UTC",
-            "beat_schedule": {},
+            # A broker that is down must not hold a citizen's request: one quick retry, then give up (the outbox
+            # keeps the message and the relay sends it later). Workers reconnect by their own, longer policy.
+            "broker_connection_timeout": 3,
+            "broker_transport_options": {
+                "max_retries": 1,
+                "interval_start": 0,
+                "interval_step": 0.2,
+                "interval_max": 0.5,
+                "socket_connect_timeout": 2,
+            },
+            "task_default_queue": env("CELERY_QUEUE", "celery"),
+            "beat_schedule": {
+                "relay-outbox": {"task": "complaints.notifications.relay", "schedule": 60.0},
+            },
         }
 
         # Rate limits (Flask-Limiter syntax). Storage is Redis when there is one, memory on a laptop.
@@ -83,6 +105,22 @@ class BaseConfig:
         self.MAIL_SERVER = env("MAIL_SERVER")
         self.MAIL_PORT = int(env("MAIL_PORT", "25"))
         self.MAIL_DEFAULT_SENDER = env("MAIL_DEFAULT_SENDER", "no-reply@ombudsman.localhost")
+        self.MAIL_USE_TLS = env("MAIL_USE_TLS", "") == "1"
+        self.MAIL_USERNAME = env("MAIL_USERNAME")
+        self.MAIL_PASSWORD = env("MAIL_PASSWORD")
+        self.MAIL_TIMEOUT = int(env("MAIL_TIMEOUT", "10"))
+        #: Without MAIL_SERVER, e-mails are appended here so that a developer can read them.
+        self.MAIL_LOG_FILE = env("MAIL_LOG_FILE", str(INSTANCE_DIR / "mail.log"))
+        #: After this many failed attempts (about 9 hours with the back-off) a message is marked failed.
+        self.OUTBOX_MAX_ATTEMPTS = int(env("OUTBOX_MAX_ATTEMPTS", "15"))
+
+        # Filing and tracking: limits per address, and where uploads live (outside static files).
+        self.FILING_RATE_LIMIT = env("FILING_RATE_LIMIT", "5 per hour;20 per day")
+        self.TRACKING_RATE_LIMIT = env("TRACKING_RATE_LIMIT", "20 per hour")
+        self.UPLOAD_FOLDER = env("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+
+        #: The address citizens use, for links in e-mails (e.g. https://pengaduan.example.go.id).
+        self.PUBLIC_BASE_URL = env("PUBLIC_BASE_URL")
 
         # Reverse proxies in front of gunicorn (number of hops to trust for X-Forwarded-*).
         self.PROXY_FIX_HOPS = int(env("PROXY_FIX_HOPS", "0"))

@@ -3,22 +3,52 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flask import current_app
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
+
+from complaints.i18n import N_
+from complaints.services.calendar import office_today
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+#: WTForms' own messages, marked here so that they are in our catalogue (WTForms ships no Indonesian).
+WTFORMS_MESSAGES = (
+    N_("Not a valid choice."),
+    N_("Invalid Choice: could not coerce."),
+    N_("Not a valid date value."),
+    N_("Not a valid integer value."),
+    N_("This field is required."),
+    N_("Invalid input."),
+)
+
+
+class _BabelTranslations:
+    """WTForms asks its forms for a translations object; ours answers from the project's catalogue (WTForms fills
+    in the placeholders itself, so nothing is formatted here)."""
+
+    def gettext(self, string):
+        return get_translations().ugettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return get_translations().ungettext(singular, plural, n)
+
+
 class BaseForm(FlaskForm):
-    """Strips surrounding whitespace from every text input before validation."""
+    """Strips surrounding whitespace from every text input before validation; speaks the visitor's language."""
 
     class Meta:
+        def get_translations(self, form):
+            return _BabelTranslations()
+
         def bind_field(self, form, unbound_field, options):
             filters = list(unbound_field.kwargs.get("filters", []))
             if unbound_field.field_class is not PasswordField:
@@ -62,3 +92,17 @@ def new_password_field(label=None) -> PasswordField:
         validators=[DataRequired(message=_l("Choose a password.")), StrongPassword()],
         render_kw={"autocomplete": "new-password", "maxlength": 128},
     )
+
+
+class NotInFuture:
+    """A date no later than today in the office's time zone (and not absurdly far in the past)."""
+
+    EARLIEST = date(1900, 1, 1)
+
+    def __call__(self, form, field):
+        if field.data is None:
+            return
+        if field.data > office_today():
+            raise ValidationError(_l("The date cannot be in the future."))
+        if field.data < self.EARLIEST:
+            raise ValidationError(_l("Enter a date after 1900."))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import current_app, has_request_context, request, session
+from flask_babel import format_date
 
 SESSION_KEY = "lang"
 
@@ -23,3 +26,8 @@ def select_locale() -> str:
 def N_(text: str) -> str:  # noqa: N802 (the conventional gettext marker name)
     """Mark a text for the catalogue without translating it yet; it is translated where it is shown."""
     return text
+
+
+def format_long_date(day: date | None) -> str:
+    """ "16 Desember 2021" in Indonesian, "December 16, 2021" in English."""
+    return format_date(day, "long") if day else ""

@@ -2,7 +2,18 @@
 
 from flask_babel import lazy_gettext as _l
 
-from complaints.models import AgreementKind, OverrideKind, RegionKind, Role, UnitKind
+from complaints.models import (
+    Actor,
+    AgreementKind,
+    AttachmentKind,
+    MaritalStatus,
+    OverrideKind,
+    PriorComplaintChannel,
+    RegionKind,
+    Role,
+    UnitKind,
+)
+from complaints.services.tracking import PublicStatus
 
 ROLE_LABELS = {
     Role.CITIZEN: _l("Citizen"),
@@ -39,6 +50,56 @@ OVERRIDE_KIND_LABELS = {
 DAY_TYPE_LABELS = {"working": _l("working days"), "calendar": _l("calendar days")}
 
 
+MARITAL_STATUS_LABELS = {
+    MaritalStatus.SINGLE: _l("Not married"),
+    MaritalStatus.MARRIED: _l("Married"),
+    MaritalStatus.DIVORCED: _l("Divorced"),
+    MaritalStatus.WIDOWED: _l("Widowed"),
+}
+
+PRIOR_CHANNEL_LABELS = {
+    PriorComplaintChannel.IN_PERSON: _l("In person"),
+    PriorComplaintChannel.LETTER: _l("By letter"),
+    PriorComplaintChannel.PHONE: _l("By telephone"),
+    PriorComplaintChannel.ONLINE: _l("Online (website, app, social media)"),
+    PriorComplaintChannel.OTHER: _l("Other"),
+}
+
+PUBLIC_STATUS_LABELS = {
+    PublicStatus.UNDER_VERIFICATION: _l("Being verified"),
+    PublicStatus.WAITING_FOR_DOCUMENTS: _l("Waiting for your documents"),
+    PublicStatus.UNDER_EXAMINATION: _l("Being examined"),
+    PublicStatus.WAITING_FOR_RESPONSE: _l("Waiting for your response to the conclusion"),
+    PublicStatus.FOLLOW_UP: _l("Follow-up being monitored"),
+    PublicStatus.CLOSED: _l("Closed"),
+}
+
+ACTOR_LABELS = {
+    Actor.REPORTER: _l("You (the reporter)"),
+    Actor.SERVICE_UNIT: _l("The service unit"),
+    Actor.SUPERIOR: _l("The unit's superior"),
+    Actor.OMBUDSMAN: _l("The Ombudsman"),
+}
+
+ATTACHMENT_KIND_LABELS = {
+    AttachmentKind.ID_CARD: _l("ID card"),
+    AttachmentKind.POWER_OF_ATTORNEY: _l("Power of attorney"),
+    AttachmentKind.EVIDENCE: _l("Supporting document"),
+    AttachmentKind.SUPPLEMENT: _l("Supplied document"),
+    AttachmentKind.NOTICE_RESPONSE: _l("Response to the conclusion"),
+}
+
+#: Public timeline entries, by event type; events of other types are internal and never shown to the reporter.
+EVENT_LABELS = {
+    "filed": _l("Report received"),
+    "documents_requested": _l("The Ombudsman asked for documents"),
+    "documents_supplied": _l("You supplied documents"),
+    "notice_answered": _l("You answered the conclusion"),
+    "withdrawn": _l("You withdrew the report"),
+    "rated": _l("You rated the outcome"),
+}
+
+
 def register_template_labels(app) -> None:
     app.jinja_env.globals.update(
         ROLE_LABELS=ROLE_LABELS,
@@ -47,4 +108,9 @@ def register_template_labels(app) -> None:
         AGREEMENT_KIND_LABELS=AGREEMENT_KIND_LABELS,
         OVERRIDE_KIND_LABELS=OVERRIDE_KIND_LABELS,
         DAY_TYPE_LABELS=DAY_TYPE_LABELS,
+        MARITAL_STATUS_LABELS=MARITAL_STATUS_LABELS,
+        PUBLIC_STATUS_LABELS=PUBLIC_STATUS_LABELS,
+        ACTOR_LABELS=ACTOR_LABELS,
+        ATTACHMENT_KIND_LABELS=ATTACHMENT_KIND_LABELS,
+        EVENT_LABELS=EVENT_LABELS,
     )

@@ -21,7 +21,7 @@ _OFFICE = [
 ]
 
 NAVIGATION: dict[Role, list[NavItem]] = {
-    Role.CITIZEN: [NavItem("account.home", _l("My account"))],
+    Role.CITIZEN: [NavItem("reports.mine", _l("My reports")), NavItem("account.home", _l("My account"))],
     Role.OFFICER: _OFFICE,
     Role.SUPERVISOR: _OFFICE,
     Role.UNIT_HEAD: [NavItem("units.mine", _l("My units"))],

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from complaints.access import enforce_access_rules
 from complaints.extensions import db
+from complaints.i18n import format_long_date
 from complaints.labels import register_template_labels
 from complaints.navigation import navigation_for
 from complaints.security import add_security_headers
@@ -67,7 +68,7 @@ def handle_unexpected_error(error: Exception):
 
 def init_app(app: Flask) -> None:
     register_template_labels(app)
-    app.jinja_env.filters["date_long"] = lambda d: format_date(d, "long") if d else ""
+    app.jinja_env.filters["date_long"] = format_long_date
     app.jinja_env.filters["format_weekday"] = lambda d: format_date(d, "EEEE")
     app.before_request(enforce_access_rules)
     app.register_error_handler(HTTPException, handle_http_error)

@@ -11,7 +11,12 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import uuid
+from pathlib import Path
 
 import pytest
 from flask import has_app_context
@@ -29,6 +34,10 @@ from complaints.services.seeding import seed_reference_data
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(RUN_FOLDER, ignore_errors=True)
 
 
 def pytest_sessionstart(session):
@@ -61,12 +70,18 @@ def database_url(tmp_path_factory):
         admin.dispose()
 
 
+#: Files the suite writes (uploads, the mail log) go under one temporary folder per run, never instance/.
+RUN_FOLDER = Path(tempfile.mkdtemp(prefix="complaints-tests-"))
+
+
 class SuiteConfig(TestingConfig):
-    """The testing configuration, pointed at this run's database."""
+    """The testing configuration, pointed at this run's database and folders."""
 
     def __init__(self, database_url: str, **overrides) -> None:
         super().__init__()
         self.SQLALCHEMY_DATABASE_URI = database_url
+        self.UPLOAD_FOLDER = str(RUN_FOLDER / "uploads")
+        self.MAIL_LOG_FILE = str(RUN_FOLDER / "mail.log")
         for key, value in overrides.items():
             setattr(self, key, value)
 
@@ -106,6 +121,7 @@ def _clean_state(request):
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
+    app.extensions["celery"].set_default()  # likewise Celery's process-wide default app
     with app.app_context():
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
@@ -155,5 +171,101 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if "redis_url" in getattr(item, "fixturenames", ()):
+        if {"redis_url", "celery_worker"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.services)
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
+    from tests.smtp import RecordingSMTPServer
+
+    server = RecordingSMTPServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def app_with_broker(database_url, broker_url, *, queue="celery", **overrides):
+    """An app that sends tasks to a real broker (not eager), for integration tests."""
+    config = SuiteConfig(database_url, **overrides)
+    config.REDIS_URL = broker_url
+    config.CELERY = {
+        **config.CELERY,
+        "broker_url": broker_url,
+        "result_backend": broker_url,
+        "task_always_eager": False,
+        "task_default_queue": queue,
+    }
+    app = create_app(config)
+    app.test_client_class = RequestIsolatedClient
+    return app
+
+
+class WorkerProcess:
+    def __init__(self, queue: str, process: subprocess.Popen, log_path: Path):
+        self.queue, self.process, self.log_path = queue, process, log_path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@pytest.fixture
+def celery_worker(database_url, redis_url, tmp_path):
+    """Start real Celery worker processes on Redis, each on a queue of its own so no other worker takes its tasks."""
+    started: list[WorkerProcess] = []
+
+    def start(queue: str | None = None, **env_overrides) -> WorkerProcess:
+        queue = queue or f"test-{uuid.uuid4().hex[:10]}"
+        env = {
+            **os.environ,
+            "APP_ENV": "development",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "CELERY_QUEUE": queue,
+            "INSTANCE_PATH": str(tmp_path),
+            "UPLOAD_FOLDER": str(RUN_FOLDER / "uploads"),
+            "MAIL_LOG_FILE": str(tmp_path / "mail.log"),
+            **{key: str(value) for key, value in env_overrides.items()},
+        }
+        log_path = tmp_path / f"worker-{len(started)}.log"
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "complaints.worker",
+                "worker",
+                "--pool",
+                "solo",
+                "--queues",
+                queue,
+                "--without-mingle",
+                "--without-gossip",
+                "--loglevel",
+                "INFO",
+            ],
+            cwd=Path(__file__).resolve().parent.parent,
+            env=env,
+            stdout=log_path.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        worker = WorkerProcess(queue, process, log_path)
+        started.append(worker)
+        return worker
+
+    yield start
+    client = Redis.from_url(redis_url)
+    for worker in started:
+        worker.process.terminate()
+        try:
+            worker.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.process.kill()
+        leftovers = list(client.scan_iter(f"*{worker.queue}*"))
+        if leftovers:
+            client.delete(*leftovers)
+    client.close()

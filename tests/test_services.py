@@ -1,31 +1,14 @@
 """Integration with the real Redis and a real Celery worker. With REQUIRE_SERVICES=1 these fail if Redis is down."""
 
-import os
 import subprocess
 import sys
 import uuid
 
-import pytest
 from redis import Redis
 
-from complaints import create_app
 from complaints.config import PROJECT_ROOT
 from complaints.tasks.health import ping
-from tests.conftest import RequestIsolatedClient, SuiteConfig
-
-
-def app_with_broker(database_url, broker_url, **overrides):
-    config = SuiteConfig(database_url, **overrides)
-    config.REDIS_URL = broker_url
-    config.CELERY = {
-        **config.CELERY,
-        "broker_url": broker_url,
-        "result_backend": broker_url,
-        "task_always_eager": False,
-    }
-    app = create_app(config)
-    app.test_client_class = RequestIsolatedClient
-    return app
+from tests.conftest import app_with_broker
 
 
 def test_healthz_sees_the_real_broker(database_url, redis_url, app):
@@ -78,55 +61,9 @@ def test_login_limits_are_shared_between_processes_through_redis(database_url, r
         client.close()
 
 
-@pytest.fixture
-def celery_worker(database_url, redis_url, tmp_path, app):
-    """A real worker process on Redis, on a queue of its own so that no other worker takes its tasks."""
-    queue = f"test-{uuid.uuid4().hex[:10]}"
-    env = {
-        **os.environ,
-        "APP_ENV": "development",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "INSTANCE_PATH": str(tmp_path),
-    }
-    log = (tmp_path / "worker.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "complaints.worker",
-            "worker",
-            "--pool",
-            "solo",
-            "--queues",
-            queue,
-            "--without-mingle",
-            "--without-gossip",
-            "--loglevel",
-            "INFO",
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        yield queue
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
-        client = Redis.from_url(redis_url)
-        leftovers = list(client.scan_iter(f"*{queue}*"))
-        if leftovers:
-            client.delete(*leftovers)
-        client.close()
-
-
 def test_a_real_worker_runs_tasks_through_redis(database_url, redis_url, celery_worker):
+    worker = celery_worker()
     app = app_with_broker(database_url, redis_url)
     with app.app_context():
-        result = ping.apply_async(queue=celery_worker)
+        result = ping.apply_async(queue=worker.queue)
         assert result.get(timeout=60) == {"pong": True, "database": "ok"}

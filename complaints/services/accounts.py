@@ -6,13 +6,16 @@ from collections.abc import Iterable
 from functools import cache
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from complaints.extensions import db
 from complaints.models import Office, Region, Role, ServiceUnit, User
 from complaints.models.types import utcnow
+from complaints.services.links import external_url
 
 
 class AccountError(ValueError):
@@ -51,13 +54,18 @@ def _ensure_email_free(email: str) -> None:
         raise AccountError(_l("An account with this e-mail address already exists."))
 
 
-def register_citizen(email: str, full_name: str, password: str) -> User:
+def register_citizen(email: str, full_name: str, password: str, *, verified: bool = False) -> User:
+    """A citizen account. Unless ``verified`` (demo data), a confirmation link is e-mailed (through the outbox)."""
     email = email.strip().lower()
     _ensure_email_free(email)
     user = User(email=email, full_name=full_name.strip(), role=Role.CITIZEN)
     set_password(user, password)
     db.session.add(user)
     db.session.flush()
+    if verified:
+        user.email_verified_at = utcnow()
+    else:
+        send_email_verification(user)
     return user
 
 
@@ -115,3 +123,49 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if not user.check_password(current_password):
         raise AccountError(_l("The current password is not correct."))
     set_password(user, new_password)
+
+
+#: A confirmation link is valid this long (seconds).
+EMAIL_VERIFICATION_MAX_AGE = 7 * 24 * 3600
+
+
+def _verification_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="email-verification")
+
+
+def send_email_verification(user: User) -> None:
+    """Queue the confirmation link (sent after commit through the outbox)."""
+    from complaints.services.outbox import queue_email
+
+    token = _verification_serializer().dumps({"id": user.id, "email": user.email})
+    link = external_url("account.verify_email", token=token)
+    queue_email(
+        to=user.email,
+        subject=_("Confirm your e-mail address"),
+        body=_(
+            "Hello %(name)s,\n\nPlease confirm that this address is yours by opening this link within 7 days:\n"
+            "%(link)s\n\nReports you filed with this address will then appear in your account.",
+            name=user.full_name,
+            link=link,
+        ),
+        kind="email_verification",
+    )
+
+
+def verify_email(token: str) -> User:
+    """Mark the address confirmed and link the reports filed with it; raises AccountError for a bad link."""
+    from complaints.services.tracking import link_complaints_to
+
+    try:
+        data = _verification_serializer().loads(token, max_age=EMAIL_VERIFICATION_MAX_AGE)
+    except SignatureExpired as exc:
+        raise AccountError(_l("This confirmation link has expired. Ask for a new one under My account.")) from exc
+    except BadSignature as exc:
+        raise AccountError(_l("This confirmation link is not valid.")) from exc
+    user = db.session.get(User, data.get("id")) if isinstance(data, dict) else None
+    if user is None or user.email != data.get("email"):
+        raise AccountError(_l("This confirmation link is not valid."))
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    link_complaints_to(user)
+    return user

@@ -9,7 +9,7 @@ day off is a choice per clock type, made by the caller.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -99,3 +99,56 @@ def add_override(
 def remove_override(override: HolidayOverride) -> None:
     db.session.delete(override)
     db.session.flush()
+
+
+class WorkingCalendar:
+    """Day arithmetic for one clock type: loads each year's days off once, then answers in memory."""
+
+    def __init__(self, *, collective_leave_is_day_off: bool = True) -> None:
+        self.collective_leave_is_day_off = collective_leave_is_day_off
+        self._years: dict[int, dict[date, DayOff]] = {}
+
+    def is_working_day(self, day: date) -> bool:
+        if day.year not in self._years:
+            self._years[day.year] = {d.day: d for d in days_off(day.year)}
+        return is_working_day(day, count_collective_leave=self.collective_leave_is_day_off, off=self._years[day.year])
+
+    def add_working_days(self, start: date, days: int) -> date:
+        """The ``days``-th working day after ``start``; the day of the event itself is not counted.
+
+        A request received on Friday with 1 working day is due on Monday (or the next working day after it).
+        """
+        current = start
+        counted = 0
+        while counted < days:
+            current += timedelta(days=1)
+            if self.is_working_day(current):
+                counted += 1
+        return current
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end`` (0 if ``end`` is not after ``start``)."""
+        count, current = 0, start
+        while current < end:
+            current += timedelta(days=1)
+            if self.is_working_day(current):
+                count += 1
+        return count
+
+
+def add_days(start: date, days: int, day_type: str, *, collective_leave_is_day_off: bool = True) -> date:
+    """Due date of a term of ``days`` counted from ``start`` (the starting day not counted).
+
+    Calendar days run straight through weekends and holidays (the rules that count calendar days say nothing of
+    extending them); working days skip weekends, national holidays and, where the clock type says so, collective
+    leave.
+    """
+    if day_type == "calendar":
+        return start + timedelta(days=days)
+    return WorkingCalendar(collective_leave_is_day_off=collective_leave_is_day_off).add_working_days(start, days)
+
+
+def days_between(start: date, end: date, day_type: str, *, collective_leave_is_day_off: bool = True) -> int:
+    if day_type == "calendar":
+        return max((end - start).days, 0)
+    return WorkingCalendar(collective_leave_is_day_off=collective_leave_is_day_off).working_days_between(start, end)

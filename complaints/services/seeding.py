@@ -16,9 +16,12 @@ from sqlalchemy import select
 
 from complaints.extensions import db
 from complaints.models import (
+    Actor,
     Agreement,
     AgreementKind,
+    ClockRule,
     ClosureReason,
+    DayType,
     MaladministrationForm,
     Office,
     Province,
@@ -53,6 +56,7 @@ def seed_reference_data() -> SeedReport:
     _seed_units(report)
     _seed_agreements(report)
     _seed_lists(report)
+    _seed_clock_rules(report)
     db.session.flush()
     return report
 
@@ -142,6 +146,31 @@ def _seed_lists(report: SeedReport) -> None:
     db.session.flush()
 
 
+def _seed_clock_rules(report: SeedReport) -> None:
+    existing = {
+        (rule_set, clock) for rule_set, clock in db.session.execute(select(ClockRule.rule_set, ClockRule.clock))
+    }
+    for row in read_csv("procedure_clocks.csv"):
+        if (row["rule_set"], row["clock"]) in existing:
+            continue
+        db.session.add(
+            ClockRule(
+                rule_set=row["rule_set"],
+                clock=row["clock"],
+                who_must_act=Actor(row["who_must_act"]),
+                days=int(row["days"]) if row["days"] else None,
+                day_type=DayType(row["day_type"]) if row["day_type"] else None,
+                collective_leave_is_day_off=row["collective_leave_is_day_off"] == "yes",
+                starts_when=row["starts_when"] or None,
+                on_breach=row["on_breach"] or None,
+                legal_basis=row["legal_basis"],
+                confidence=row["confidence"] or None,
+            )
+        )
+        report["clock rules"] += 1
+    db.session.flush()
+
+
 @dataclass(frozen=True)
 class DemoAccount:
     email: str
@@ -181,7 +210,7 @@ def seed_demo_data() -> SeedReport:
         if account.email in existing:
             continue
         if account.role is Role.CITIZEN:
-            register_citizen(account.email, account.full_name, DEMO_PASSWORD)
+            register_citizen(account.email, account.full_name, DEMO_PASSWORD, verified=True)
         else:
             user = create_staff_user(
                 email=account.email,

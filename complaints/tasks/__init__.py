@@ -4,10 +4,12 @@ Tasks are thin: they take ids, never ORM objects, and call a service. The worker
 ``complaints.worker``.
 """
 
+import importlib
+
 from celery import Celery, Task
 from flask import Flask
 
-TASK_MODULES = ("complaints.tasks.health",)
+TASK_MODULES = ("complaints.tasks.health", "complaints.tasks.notifications")
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -19,7 +21,10 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.set_default()
-    # Task modules register themselves on import; the worker imports every one listed here.
+    # Task modules register themselves on import: import them here, so that the web process and the worker know
+    # the same tasks (the worker also imports those listed in conf.imports).
     celery_app.conf.imports = TASK_MODULES
+    for module in TASK_MODULES:
+        importlib.import_module(module)
     app.extensions["celery"] = celery_app
     return celery_app

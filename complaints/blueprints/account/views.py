@@ -2,12 +2,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from complaints.access import signed_in
+from complaints.access import public, require_role, signed_in
 from complaints.blueprints.account import bp
 from complaints.blueprints.account.forms import ChangePasswordForm
-from complaints.extensions import db
+from complaints.extensions import db, limiter
 from complaints.navigation import navigation_for
-from complaints.services.accounts import AccountError, change_password
+from complaints.services.accounts import AccountError, change_password, send_email_verification
+from complaints.services.accounts import verify_email as confirm_email
 
 
 @bp.get("")
@@ -32,3 +33,28 @@ def password():
             return redirect(url_for("account.home"))
     status = 422 if request.method == "POST" else 200
     return render_template("account/home.html", form=form, shortcuts=navigation_for(current_user.role)), status
+
+
+@bp.get("/verifikasi/<token>")
+@public  # the signed token is the credential
+def verify_email(token: str):
+    try:
+        user = confirm_email(token[:500])
+    except AccountError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+        return redirect(url_for("account.home" if current_user.is_authenticated else "public.home"))
+    db.session.commit()
+    flash(_("Thank you: %(email)s is confirmed.", email=user.email), "success")
+    return redirect(url_for("reports.mine" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.post("/verifikasi")
+@require_role("citizen")
+@limiter.limit("3 per hour")
+def resend_verification():
+    if current_user.email_verified_at is None:
+        send_email_verification(current_user)
+        db.session.commit()
+    flash(_("We have sent the confirmation link to %(email)s.", email=current_user.email), "info")
+    return redirect(url_for("account.home"))

@@ -1,0 +1,295 @@
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from complaints.access import public, require_role
+from complaints.blueprints.reports import bp
+from complaints.blueprints.reports.forms import (
+    ComplaintForm,
+    DocumentsForm,
+    NoticeResponseForm,
+    RatingForm,
+    TrackForm,
+    WithdrawForm,
+)
+from complaints.extensions import db, limiter
+from complaints.models import (
+    MaladministrationForm,
+    Region,
+    ServiceUnit,
+    SubstanceArea,
+)
+from complaints.services import intake, reporter, tracking, uploads
+from complaints.services.calendar import office_today
+from complaints.services.errors import RuleError
+from complaints.services.receipts import receipt_pdf
+
+INVALID = 422
+UNLOCKED = "unlocked_complaints"
+JUST_FILED = "just_filed"
+
+
+def _filing_limit() -> str:
+    return current_app.config["FILING_RATE_LIMIT"]
+
+
+def _tracking_limit() -> str:
+    return current_app.config["TRACKING_RATE_LIMIT"]
+
+
+def _unlocked_ids() -> set[int]:
+    return set(session.get(UNLOCKED, []))
+
+
+def _unlock(complaint_id: int) -> None:
+    # The most recent 20 are enough for anyone following their own reports in one browser session.
+    ids = [i for i in session.get(UNLOCKED, []) if i != complaint_id][-19:] + [complaint_id]
+    session[UNLOCKED] = ids
+
+
+def _own_complaint_or_404(number: str):
+    """The complaint, if the visitor is its reporter (account or access key); otherwise 404, never 403, so that
+    nobody learns that someone else's report exists."""
+    complaint = tracking.find_by_number(number)
+    if complaint is None or not tracking.is_reporter(complaint, current_user, _unlocked_ids()):
+        abort(404)
+    return complaint
+
+
+def _complaint_form() -> ComplaintForm:
+    return ComplaintForm(
+        regions=db.session.scalars(select(Region).order_by(Region.name)).all(),
+        units=db.session.scalars(
+            select(ServiceUnit)
+            .join(ServiceUnit.region)
+            .where(ServiceUnit.is_active)
+            .order_by(Region.name, ServiceUnit.id)
+        ).all(),
+        areas=db.session.scalars(select(SubstanceArea).order_by(SubstanceArea.position)).all(),
+        forms=db.session.scalars(select(MaladministrationForm).order_by(MaladministrationForm.position)).all(),
+    )
+
+
+def _submission(form: ComplaintForm) -> intake.Submission:
+    return intake.Submission(
+        full_name=form.full_name.data,
+        nik=form.nik.data,
+        birth_place=form.birth_place.data,
+        birth_date=form.birth_date.data,
+        marital_status=form.marital_status.data,
+        occupation=form.occupation.data,
+        address=form.address.data,
+        phone=form.phone.data,
+        email=form.email.data,
+        region_id=form.region_id.data,
+        unit_id=form.unit_id.data,
+        event_date=form.event_date.data,
+        chronology=form.chronology.data,
+        complained_to_unit=form.complained_to_unit.data == "yes",
+        expectation=form.expectation.data,
+        substance_area_code=form.substance_area_code.data,
+        confidential=form.confidential.data,
+        acts_for_other=form.acts_for_other.data,
+        principal_name=form.principal_name.data,
+        prior_complaint_date=form.prior_complaint_date.data,
+        prior_complaint_channel=form.prior_complaint_channel.data or None,
+        prior_complaint_response=form.prior_complaint_response.data,
+        suspected_form_code=form.suspected_form_code.data or None,
+    )
+
+
+@bp.route("/lapor", methods=["GET", "POST"])
+@public
+@limiter.limit(_filing_limit, methods=["POST"])
+def file():
+    form = _complaint_form()
+    if request.method == "GET" and current_user.is_authenticated:
+        form.full_name.data = form.full_name.data or current_user.full_name
+        form.email.data = form.email.data or current_user.email
+    if form.validate_on_submit():
+        files = intake.Files(
+            id_card=form.checked_id_card,
+            power_of_attorney=form.checked_power_of_attorney if form.acts_for_other.data else None,
+            evidence=form.checked_evidence,
+            private_evidence=set(range(len(form.checked_evidence))) if form.evidence_private.data else set(),
+        )
+        try:
+            filed = intake.file_complaint(
+                _submission(form), files, user=current_user if current_user.is_authenticated else None
+            )
+        except intake.IntakeError as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "chronology").errors.append(str(exc))
+        else:
+            db.session.commit()
+            _unlock(filed.complaint.id)
+            session[JUST_FILED] = {"number": filed.complaint.tracking_number, "key": filed.access_key}
+            return redirect(url_for("reports.receipt", number=filed.complaint.tracking_number))
+    status = INVALID if request.method == "POST" else 200
+    today = office_today()
+    warnings = intake.warnings_for(
+        form.event_date.data,
+        {"yes": True, "no": False}.get(form.complained_to_unit.data),
+        today,
+        current_app.config["EVENT_AGE_LIMIT_YEARS"],
+    )
+    return render_template("reports/file.html", form=form, warnings=warnings, today=today), status
+
+
+@bp.get("/lapor/tanda-terima/<number>")
+@public
+def receipt(number: str):
+    complaint = _own_complaint_or_404(number)
+    just_filed = session.get(JUST_FILED) or {}
+    # The access key is shown on this page once, right after filing; after that only the e-mail has it.
+    access_key = just_filed.get("key") if just_filed.get("number") == complaint.tracking_number else None
+    session.pop(JUST_FILED, None)
+    view = tracking.tracking_view(complaint)
+    warnings = intake.warnings_for(
+        complaint.event_date,
+        complaint.complained_to_unit,
+        office_today(complaint.office.timezone, now=complaint.received_at),
+        current_app.config["EVENT_AGE_LIMIT_YEARS"],
+    )
+    return render_template("reports/receipt.html", view=view, access_key=access_key, warnings=warnings)
+
+
+@bp.route("/lacak", methods=["GET", "POST"])
+@public
+@limiter.limit(_tracking_limit, methods=["POST"])
+def track():
+    form = TrackForm()
+    if form.validate_on_submit():
+        complaint = tracking.unlock(form.tracking_number.data, form.access_key.data)
+        if complaint is not None:
+            _unlock(complaint.id)
+            return redirect(url_for("reports.status", number=complaint.tracking_number))
+        form.access_key.errors.append(_("No report matches this tracking number and access key."))
+    status = INVALID if request.method == "POST" else 200
+    return render_template("reports/track_form.html", form=form), status
+
+
+def _status_page(complaint, **forms):
+    view = tracking.tracking_view(complaint)
+    defaults = {
+        "documents_form": DocumentsForm(formdata=None),
+        "notice_form": NoticeResponseForm(formdata=None),
+        "withdraw_form": WithdrawForm(formdata=None),
+        "rating_form": RatingForm(formdata=None),
+    }
+    defaults.update(forms)
+    return render_template("reports/status.html", view=view, **defaults)
+
+
+@bp.get("/lacak/<number>")
+@public
+def status(number: str):
+    return _status_page(_own_complaint_or_404(number))
+
+
+@bp.get("/lacak/<number>/tanda-terima.pdf")
+@public
+def receipt_download(number: str):
+    complaint = _own_complaint_or_404(number)
+    pdf = receipt_pdf(tracking.tracking_view(complaint))
+    response = current_app.response_class(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="tanda-terima-{complaint.tracking_number}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/lacak/<number>/lampiran/<int:attachment_id>")
+@public
+def attachment(number: str, attachment_id: int):
+    complaint = _own_complaint_or_404(number)
+    item = next((a for a in complaint.attachments if a.id == attachment_id), None) or abort(404)
+    response = send_file(
+        uploads.path_of(item),
+        mimetype=item.content_type.value,
+        as_attachment=True,
+        download_name=item.original_name,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _reporter_action(complaint, form_name: str, form, action, done: str):
+    """Validate the form, run the service, commit, say so; or show the tracking page again with the errors."""
+    if form.validate_on_submit():
+        try:
+            action()
+        except RuleError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            db.session.commit()
+            flash(done, "success")
+            return redirect(url_for("reports.status", number=complaint.tracking_number))
+    return _status_page(complaint, **{form_name: form}), INVALID
+
+
+@bp.post("/lacak/<number>/dokumen")
+@public
+def supply_documents(number: str):
+    complaint = _own_complaint_or_404(number)
+    form = DocumentsForm()
+    return _reporter_action(
+        complaint,
+        "documents_form",
+        form,
+        lambda: reporter.supply_documents(complaint, form.note.data or "", form.checked, by=current_user),
+        _("Thank you. The Ombudsman has received your documents."),
+    )
+
+
+@bp.post("/lacak/<number>/tanggapan")
+@public
+def respond_to_notice(number: str):
+    complaint = _own_complaint_or_404(number)
+    form = NoticeResponseForm()
+    return _reporter_action(
+        complaint,
+        "notice_form",
+        form,
+        lambda: reporter.respond_to_notice(complaint, form.response.data, form.checked, by=current_user),
+        _("Thank you. Your response has been sent to the Ombudsman."),
+    )
+
+
+@bp.post("/lacak/<number>/cabut")
+@public
+def withdraw(number: str):
+    complaint = _own_complaint_or_404(number)
+    form = WithdrawForm()
+    return _reporter_action(
+        complaint,
+        "withdraw_form",
+        form,
+        lambda: reporter.withdraw(complaint, form.reason.data, by=current_user),
+        _("Your report has been withdrawn and closed."),
+    )
+
+
+@bp.post("/lacak/<number>/nilai")
+@public
+def rate(number: str):
+    complaint = _own_complaint_or_404(number)
+    form = RatingForm()
+    return _reporter_action(
+        complaint,
+        "rating_form",
+        form,
+        lambda: reporter.rate(complaint, int(form.rating.data), form.comment.data, by=current_user),
+        _("Thank you for your rating."),
+    )
+
+
+@bp.get("/akun/laporan")
+@require_role("citizen")
+def mine():
+    complaints = tracking.complaints_of(current_user)
+    return render_template(
+        "reports/mine.html", complaints=complaints, statuses={c.id: tracking.public_status(c) for c in complaints}
+    )

@@ -1,0 +1,62 @@
+"""Building filing-form submissions and files for the tests."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from complaints.extensions import db
+from complaints.models import Region, ServiceUnit, UnitKind
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 64
+
+
+def upload(content: bytes = PNG, name: str = "ktp.png"):
+    return (io.BytesIO(content), name)
+
+
+def kendari_disdukcapil() -> ServiceUnit:
+    return db.session.scalar(
+        select(ServiceUnit)
+        .join(ServiceUnit.region)
+        .where(Region.code == "74.71", ServiceUnit.kind == UnitKind.DISDUKCAPIL)
+    )
+
+
+def form_data(**overrides) -> dict:
+    """A complete, valid filing against Kota Kendari's Disdukcapil; override any field."""
+    unit = kendari_disdukcapil()
+    data = {
+        "full_name": "Siti Rahma",
+        "nik": "7471010101900001",
+        "birth_place": "Kendari",
+        "birth_date": "1990-01-01",
+        "marital_status": "kawin",
+        "occupation": "Pedagang",
+        "address": "Jl. Ahmad Yani No. 1, Kendari",
+        "phone": "0812 3456 7890",
+        "email": "siti@example.org",
+        "region_id": str(unit.region_id),
+        "unit_id": str(unit.id),
+        "event_date": (date.today() - timedelta(days=30)).isoformat(),
+        "chronology": "Saya mengurus KTP elektronik sejak tiga bulan lalu dan belum selesai tanpa penjelasan.",
+        "complained_to_unit": "yes",
+        "prior_complaint_date": (date.today() - timedelta(days=20)).isoformat(),
+        "prior_complaint_channel": "langsung",
+        "prior_complaint_response": "Diminta menunggu tanpa kepastian.",
+        "expectation": "KTP elektronik saya segera diterbitkan.",
+        "substance_area_code": "administrasi_kependudukan",
+        "suspected_form_code": "penundaan_berlarut",
+        "id_card": upload(),
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def file_complaint(client, **overrides):
+    return client.post("/lapor", data=form_data(**overrides), content_type="multipart/form-data")
