@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 
 from flask import Flask
@@ -25,6 +26,9 @@ def create_app(config: BaseConfig | type[BaseConfig] | None = None) -> Flask:
         instance_relative_config=False,
     )
     app.config.from_object(config)
+    from complaints.security import DatabaseIdConverter
+
+    app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app.logger.setLevel(logging.INFO)
@@ -80,8 +84,14 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def load_user(session_id: str) -> User | None:
+        user_id, _, token = session_id.partition(":")
+        if not user_id.isdigit() or int(user_id) > 2**31 - 1:
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not hmac.compare_digest(user.session_token, token):
+            return None  # the account ended its sessions (new password, deactivated) since this cookie was made
+        return user
 
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

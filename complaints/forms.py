@@ -28,6 +28,15 @@ WTFORMS_MESSAGES = (
     N_("Not a valid integer value."),
     N_("This field is required."),
     N_("Invalid input."),
+    N_("Invalid choice(s): one or more data inputs could not be coerced."),
+    N_("'%(value)s' is not a valid choice for this field."),
+    N_("'%(value)s' are not valid choices for this field."),
+    N_("Field cannot be longer than %(max)d character."),
+    N_("Field cannot be longer than %(max)d characters."),
+    N_("Field must be at least %(min)d character long."),
+    N_("Field must be at least %(min)d characters long."),
+    N_("Field must be between %(min)d and %(max)d characters long."),
+    N_("Number must be between %(min)s and %(max)s."),
 )
 
 
@@ -92,6 +101,22 @@ def new_password_field(label=None) -> PasswordField:
         validators=[DataRequired(message=_l("Choose a password.")), StrongPassword()],
         render_kw={"autocomplete": "new-password", "maxlength": 128},
     )
+
+
+class DateWithin:
+    """A date within plausible years for a record of the service (refuses 0001-01-01 and 9999-12-31)."""
+
+    def __init__(self, first_year: int = 1990, years_ahead: int = 10):
+        self.first_year, self.years_ahead = first_year, years_ahead
+
+    def __call__(self, form, field):
+        if field.data is None:
+            return
+        last_year = office_today().year + self.years_ahead
+        if not self.first_year <= field.data.year <= last_year:
+            raise ValidationError(
+                _l("Enter a date between %(first)d and %(last)d.", first=self.first_year, last=last_year)
+            )
 
 
 class NotInFuture:

@@ -47,6 +47,17 @@ OVERRIDE_KIND_LABELS = {
     OverrideKind.WORKING_DAY: _l("Working day after all"),
 }
 
+#: The legal clocks by name (complaints/seed/procedure_clocks.csv).
+CLOCK_LABELS = {
+    "completion": _l("completing the report's documents"),
+    "verification": _l("verification"),
+    "clarification": _l("answering a clarification request"),
+    "pre_report_response": _l("responding to the conclusion"),
+    "corrective_action": _l("carrying out corrective actions"),
+    "recommendation_report": _l("reporting on a recommendation"),
+    "recommendation_monitoring": _l("monitoring a recommendation"),
+}
+
 DAY_TYPE_LABELS = {"working": _l("working days"), "calendar": _l("calendar days")}
 
 
@@ -108,6 +119,7 @@ def register_template_labels(app) -> None:
         AGREEMENT_KIND_LABELS=AGREEMENT_KIND_LABELS,
         OVERRIDE_KIND_LABELS=OVERRIDE_KIND_LABELS,
         DAY_TYPE_LABELS=DAY_TYPE_LABELS,
+        CLOCK_LABELS=CLOCK_LABELS,
         MARITAL_STATUS_LABELS=MARITAL_STATUS_LABELS,
         PUBLIC_STATUS_LABELS=PUBLIC_STATUS_LABELS,
         ACTOR_LABELS=ACTOR_LABELS,

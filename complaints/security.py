@@ -4,7 +4,41 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Response
+from flask import Response, abort, request
+from werkzeug.routing import IntegerConverter
+
+#: PostgreSQL's ``integer``: ids beyond it cannot exist, and asking the database for them is an error.
+MAX_DATABASE_ID = 2**31 - 1
+#: Deepest page a listing serves (25 rows a page: a quarter of a million rows); beyond it, filter instead.
+MAX_PAGE = 10_000
+_CONTROL_CHARACTERS = {chr(c) for c in range(32)} - {"\t", "\n", "\r"}
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:...>`` in every route: 1 to 2**31 - 1, so that an absurd id is a 404, not a database error."""
+
+    def __init__(self, map, **kwargs):
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", MAX_DATABASE_ID)
+        super().__init__(map, **kwargs)
+
+
+def page_number() -> int:
+    """The ``page`` query argument, bounded (a huge offset is an error in SQLite and a slow scan everywhere)."""
+    page = request.args.get("page", 1, type=int)
+    return min(max(page, 1), MAX_PAGE)
+
+
+def reject_control_characters() -> None:
+    """A NUL or other control character in the path, the query or a form is refused with 400 before any view:
+    PostgreSQL cannot store NUL, and no legitimate input contains them (tabs and line breaks are allowed)."""
+    values = [request.path, *request.args.values()]
+    if request.method in {"POST", "PUT", "PATCH"}:
+        values.extend(request.form.values())
+        values.extend(f.filename or "" for f in request.files.values())
+    if any(ch in _CONTROL_CHARACTERS for value in values for ch in value):
+        abort(400)
+
 
 # Everything the pages load comes from this host: Bootstrap is served locally and there is no inline script.
 CONTENT_SECURITY_POLICY = (

@@ -13,7 +13,7 @@ from complaints.extensions import db
 from complaints.i18n import format_long_date
 from complaints.labels import register_template_labels
 from complaints.navigation import navigation_for
-from complaints.security import add_security_headers
+from complaints.security import add_security_headers, reject_control_characters
 
 #: Titles and explanations shown on error pages, in the visitor's language.
 ERROR_TEXTS = {
@@ -70,6 +70,7 @@ def init_app(app: Flask) -> None:
     register_template_labels(app)
     app.jinja_env.filters["date_long"] = format_long_date
     app.jinja_env.filters["format_weekday"] = lambda d: format_date(d, "EEEE")
+    app.before_request(reject_control_characters)
     app.before_request(enforce_access_rules)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected_error)

@@ -35,14 +35,14 @@ def user(role: Role | str = Role.CITIZEN, *, email: str | None = None, password:
     if role is Role.CITIZEN:
         account = register_citizen(email, f"Warga {email}", password)
     else:
+        if role is Role.UNIT_HEAD:
+            reach = {"units": reach.get("units") or [unit()]}
+        elif role is Role.LIAISON:
+            reach = {"region": reach.get("region") or region()}
+        else:
+            reach = {"office": reach.get("office") or office()}
         account = create_staff_user(
-            email=email,
-            full_name=f"{role.value.title()} {email}",
-            password=password,
-            role=role,
-            office=reach.get("office") or office(),
-            region=reach.get("region") or region(),
-            units=reach.get("units") or [unit()],
+            email=email, full_name=f"{role.value.title()} {email}", password=password, role=role, **reach
         )
     db.session.commit()
     return account

@@ -156,3 +156,74 @@ def test_admin_corrects_the_holiday_calendar(client, seeded):
     assert client.post(f"/admin/hari-libur/{override.id}/hapus").status_code == 302
     assert db.session.scalar(select(func.count()).select_from(HolidayOverride)) == 0
     assert client.post("/admin/hari-libur/999999/hapus").status_code == 404
+
+
+def test_a_liaison_moved_to_another_region_leaves_the_old_agreement(client, seeded):
+    admin_client(client)
+    liaison = factories.user(Role.LIAISON)
+    agreement = db.session.scalar(select(Agreement).where(Agreement.region_id == factories.region().id))
+    agreement.liaisons.append(liaison)
+    db.session.commit()
+    baubau = factories.region("74.72")
+    assert client.post(f"/admin/pengguna/{liaison.id}", data={"region_id": baubau.id, "active": "y"}).status_code == 302
+    assert db.session.get(Agreement, agreement.id).liaisons == []
+    assert db.session.get(User, liaison.id).region_id == baubau.id
+
+
+def test_reach_that_does_not_fit_the_role_is_refused_on_its_field(client, seeded):
+    admin_client(client)
+    kendari, office, unit = factories.region(), factories.office(), factories.unit()
+    base = {"full_name": "X", "email": "x@example.org", "password": "a-long-password"}
+    cases = [
+        ({"role": "liaison", "office_id": office.id, "region_id": kendari.id, "unit_ids": [unit.id]}, "office_id"),
+        ({"role": "admin", "office_id": office.id, "region_id": kendari.id}, "region_id"),
+        ({"role": "unit_head", "office_id": office.id, "region_id": 0, "unit_ids": [unit.id]}, "office_id"),
+    ]
+    for data, field in cases:
+        response = client.post("/admin/pengguna/baru", data={**base, "office_id": 0, "region_id": 0, **data})
+        assert response.status_code == 422 and f'id="{field}-error"' in response.get_data(as_text=True), data
+    factories.user(Role.OFFICER, email="taken@example.org")
+    duplicate = client.post(
+        "/admin/pengguna/baru", data={**base, "email": "taken@example.org", "role": "officer", "office_id": office.id}
+    )
+    assert duplicate.status_code == 422 and 'id="email-error"' in duplicate.get_data(as_text=True)
+
+
+def test_unit_names_are_unique_whatever_their_case(client, seeded):
+    admin_client(client)
+    kendari = factories.region()
+    data = {
+        "region_id": kendari.id,
+        "kind": "dinas_sosial",
+        "name": "dinas sosial kota kendari",
+        "head_title": "Kepala",
+    }
+    response = client.post("/admin/unit/baru", data=data)
+    assert response.status_code == 422 and 'id="name-error"' in response.get_data(as_text=True)
+
+
+def test_implausible_and_impossible_dates_are_refused(client, seeded):
+    admin_client(client)
+    agreement = db.session.scalar(select(Agreement))
+    for valid_from, valid_to in (("0001-01-01", ""), ("2021-12-16", "9999-12-31")):
+        response = client.post(
+            f"/admin/kesepakatan/{agreement.id}", data={"valid_from": valid_from, "valid_to": valid_to}
+        )
+        assert response.status_code == 422
+    for day in ("0001-01-01", "9999-12-31"):
+        response = client.post("/admin/hari-libur", data={"day": day, "kind": "holiday", "name": "X"})
+        assert response.status_code == 422
+    impossible = client.post("/admin/hari-libur", data={"day": "2026-02-30", "kind": "holiday", "name": "X"})
+    assert impossible.status_code == 422 and "Tanggal tidak sah" in impossible.get_data(as_text=True)
+    saturday = client.post("/admin/hari-libur", data={"day": "2026-11-28", "kind": "working_day", "name": "X"})
+    assert saturday.status_code == 422 and "Sabtu dan Minggu" in saturday.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(HolidayOverride)) == 0
+
+
+def test_agreed_terms_are_named_not_keyed(client, seeded):
+    admin_client(client)
+    agreement = db.session.scalar(select(Agreement))
+    agreement.clock_terms = {"clarification": {"days": 10, "day_type": "working"}}
+    db.session.commit()
+    page = client.get("/admin/kesepakatan").get_data(as_text=True)
+    assert "menjawab permintaan klarifikasi: 10 hari kerja" in page and "clarification:" not in page

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from complaints.extensions import db
-from complaints.models import CaseEvent, CaseStatus, Clock, ClockStatus, Complaint, OutboxMessage, Role
+from complaints.models import CaseEvent, CaseStatus, Clock, ClockStatus, Complaint, OutboxMessage, Role, User
 from complaints.services import clocks, verification
 from complaints.services.calendar import add_days
 from complaints.services.errors import RuleError
@@ -148,6 +148,9 @@ def test_registered_citizen_sees_reports_filed_earlier_once_the_email_is_confirm
             "password": "kendari-2026-ok",
             "confirm": "kendari-2026-ok",
         },
+    )
+    factories.login(
+        citizen_client, db.session.scalar(select(User).where(User.email == "budi@example.org")), "kendari-2026-ok"
     )
     assert complaint.tracking_number not in citizen_client.get("/akun/laporan").get_data(as_text=True)
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "email_verification"))

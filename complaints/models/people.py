@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -28,6 +29,10 @@ class Role(enum.StrEnum):
 OMBUDSMAN_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.ADMIN})
 #: Roles whose accounts only an administrator creates.
 STAFF_ROLES = frozenset(Role) - {Role.CITIZEN}
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
 
 
 user_units = Table(
@@ -65,6 +70,9 @@ class User(UserMixin, db.Model):
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Part of every session and "remember me" cookie: a new value signs out every device (password change,
+    #: deactivation), since signed cookie sessions cannot otherwise be revoked.
+    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     #: When the owner proved the address is theirs; complaints filed with it are then linked to the account.
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -73,6 +81,12 @@ class User(UserMixin, db.Model):
     units: Mapped[list[ServiceUnit]] = relationship(
         secondary=user_units, back_populates="heads", order_by="ServiceUnit.id"
     )
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def end_all_sessions(self) -> None:
+        self.session_token = new_session_token()
 
     # Flask-Login asks this; a deactivated account cannot sign in and is signed out on its next request.
     @property

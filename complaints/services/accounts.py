@@ -13,13 +13,17 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from complaints.extensions import db
-from complaints.models import Office, Region, Role, ServiceUnit, User
+from complaints.models import Agreement, Office, Region, Role, ServiceUnit, User
 from complaints.models.types import utcnow
 from complaints.services.links import external_url
 
 
 class AccountError(ValueError):
-    """A rule about accounts was broken; ``str(error)`` is a message fit for the user."""
+    """A rule about accounts was broken; ``str(error)`` is a message fit for the user, ``field`` the form field."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def set_password(user: User, password: str) -> None:
@@ -51,7 +55,33 @@ def authenticate(email: str, password: str) -> User | None:
 
 def _ensure_email_free(email: str) -> None:
     if db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
-        raise AccountError(_l("An account with this e-mail address already exists."))
+        raise AccountError(_l("An account with this e-mail address already exists."), "email")
+
+
+def request_citizen_account(email: str, full_name: str, password: str) -> User | None:
+    """Registration as the public sees it: the same answer whether or not the address already has an account, so
+    that nobody can learn who has dealings with the Ombudsman. A new address gets an account and a confirmation
+    link; a known one gets a notice to its owner instead. Returns the new account, or None."""
+    email = email.strip().lower()
+    existing = find_user_by_email(email)
+    if existing is None:
+        return register_citizen(email, full_name, password)
+    generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])  # same work, same time
+    from complaints.services.outbox import queue_email
+
+    queue_email(
+        to=existing.email,
+        subject=_("Someone tried to create an account with your e-mail address"),
+        body=_(
+            "Hello %(name)s,\n\nSomeone tried to create a new account with this address, which already has one. "
+            "If it was you, sign in at %(link)s (you can change your password there). If it was not you, you can "
+            "ignore this message: nothing has changed.",
+            name=existing.full_name,
+            link=external_url("auth.login"),
+        ),
+        kind="registration_attempt",
+    )
+    return None
 
 
 def register_citizen(email: str, full_name: str, password: str, *, verified: bool = False) -> User:
@@ -82,7 +112,7 @@ def create_staff_user(
     """Create an account for anyone but a citizen, with the reach its role needs."""
     role = Role(role)
     if role is Role.CITIZEN:
-        raise AccountError(_l("Citizens register themselves; choose a staff role."))
+        raise AccountError(_l("Citizens register themselves; choose a staff role."), "role")
     email = email.strip().lower()
     _ensure_email_free(email)
     user = User(email=email, full_name=full_name.strip(), role=role)
@@ -94,35 +124,54 @@ def create_staff_user(
 
 
 def set_reach(user: User, *, office: Office | None, region: Region | None, units: Iterable[ServiceUnit] = ()) -> None:
-    """Give the account exactly the reach its role calls for, refusing what does not fit the role."""
+    """Give the account exactly the reach its role calls for; reach that does not fit the role is refused, not
+    dropped, so that an administrator is never surprised by what was saved."""
     units = list(units)
     role = user.role
     if role in {Role.OFFICER, Role.SUPERVISOR, Role.ADMIN}:
         if office is None:
-            raise AccountError(_l("Ombudsman staff belong to an office."))
-        user.office, user.region, user.units = office, None, []
+            raise AccountError(_l("Ombudsman staff belong to an office."), "office_id")
+        if region is not None or units:
+            raise AccountError(_l("Ombudsman staff have an office only: leave region and units empty."), "region_id")
     elif role is Role.LIAISON:
         if region is None:
-            raise AccountError(_l("A liaison belongs to a region."))
-        user.office, user.region, user.units = None, region, []
+            raise AccountError(_l("A liaison belongs to a region."), "region_id")
+        if office is not None or units:
+            raise AccountError(_l("A liaison has a region only: leave office and units empty."), "office_id")
     elif role is Role.UNIT_HEAD:
         if not units:
-            raise AccountError(_l("A unit head heads at least one service unit."))
-        user.office, user.region, user.units = None, None, units
-    else:
-        user.office, user.region, user.units = None, None, []
+            raise AccountError(_l("A unit head heads at least one service unit."), "unit_ids")
+        if office is not None or region is not None:
+            raise AccountError(_l("A unit head has service units only: leave office and region empty."), "office_id")
+    elif office is not None or region is not None or units:
+        raise AccountError(_l("A citizen account has no office, region or units."), "office_id")
+    user.office, user.region, user.units = office, region, units
+    _leave_agreements_outside(user)
+
+
+def _leave_agreements_outside(user: User) -> None:
+    """A liaison follows only their own region's agreements; anyone else follows none."""
+    if user.id is None:
+        return
+    for agreement in db.session.scalars(select(Agreement).where(Agreement.liaisons.any(User.id == user.id))):
+        if user.role is not Role.LIAISON or agreement.region_id != (user.region.id if user.region else None):
+            agreement.liaisons.remove(user)
 
 
 def set_active(user: User, active: bool, *, by: User) -> None:
     if user.id == by.id and not active:
-        raise AccountError(_l("You cannot deactivate your own account."))
+        raise AccountError(_l("You cannot deactivate your own account."), "active")
+    if user.active and not active:
+        user.end_all_sessions()
     user.active = active
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
+    """A new password also ends every other session of the account (a stolen cookie stops working)."""
     if not user.check_password(current_password):
-        raise AccountError(_l("The current password is not correct."))
+        raise AccountError(_l("The current password is not correct."), "current_password")
     set_password(user, new_password)
+    user.end_all_sessions()
 
 
 #: A confirmation link is valid this long (seconds).

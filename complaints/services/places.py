@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from complaints.extensions import db
 from complaints.models import Agreement, Region, Role, ServiceUnit, UnitKind, User
@@ -17,7 +17,9 @@ class PlacesError(ValueError):
 
 
 def _ensure_unique_unit_name(region: Region, name: str, unit_id: int | None = None) -> None:
-    query = select(ServiceUnit.id).where(ServiceUnit.region_id == region.id, ServiceUnit.name == name)
+    query = select(ServiceUnit.id).where(
+        ServiceUnit.region_id == region.id, func.lower(ServiceUnit.name) == name.lower()
+    )
     if unit_id is not None:
         query = query.where(ServiceUnit.id != unit_id)
     if db.session.scalar(query):

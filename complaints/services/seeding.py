@@ -212,14 +212,13 @@ def seed_demo_data() -> SeedReport:
         if account.role is Role.CITIZEN:
             register_citizen(account.email, account.full_name, DEMO_PASSWORD, verified=True)
         else:
+            reach = {Role.UNIT_HEAD: {"units": [disdukcapil]}, Role.LIAISON: {"region": kendari}}
             user = create_staff_user(
                 email=account.email,
                 full_name=account.full_name,
                 password=DEMO_PASSWORD,
                 role=account.role,
-                office=office,
-                region=kendari,
-                units=[disdukcapil],
+                **reach.get(account.role, {"office": office}),
             )
             if account.role is Role.LIAISON:
                 for agreement in kendari.agreements:

@@ -1,6 +1,6 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user
 
 from complaints.access import public, require_role, signed_in
 from complaints.blueprints.account import bp
@@ -17,8 +17,13 @@ def home():
     return render_template("account/home.html", form=ChangePasswordForm(), shortcuts=navigation_for(current_user.role))
 
 
+def _own_account_key() -> str:
+    return f"password-change:{current_user.get_id().partition(':')[0]}"
+
+
 @bp.post("/kata-sandi")
 @signed_in
+@limiter.limit("10 per hour", key_func=_own_account_key)  # guessing the current password from a stolen session
 def password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -26,10 +31,11 @@ def password():
             change_password(current_user, form.current_password.data, form.new_password.data)
         except AccountError as exc:
             db.session.rollback()
-            form.current_password.errors.append(str(exc))
+            getattr(form, exc.field or "current_password").errors.append(str(exc))
         else:
             db.session.commit()
-            flash(_("Your password has been changed."), "success")
+            login_user(current_user._get_current_object())  # this session goes on with the account's new token
+            flash(_("Your password has been changed. Other devices have been signed out."), "success")
             return redirect(url_for("account.home"))
     status = 422 if request.method == "POST" else 200
     return render_template("account/home.html", form=form, shortcuts=navigation_for(current_user.role)), status

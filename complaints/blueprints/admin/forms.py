@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from complaints.forms import BaseForm, email_field, new_password_field
+from complaints.forms import BaseForm, DateWithin, email_field, new_password_field
 from complaints.labels import DAY_TYPE_LABELS, OVERRIDE_KIND_LABELS, ROLE_LABELS, UNIT_KIND_LABELS
 from complaints.models import OverrideKind, Role, UnitKind
 
@@ -61,8 +61,10 @@ def _day_type_field(label):
 
 
 class AgreementForm(BaseForm):
-    valid_from = DateField(_l("Valid from"), validators=[DataRequired(message=_l("Enter a date."))])
-    valid_to = DateField(_l("Valid until (leave empty if not known)"), validators=[Optional()])
+    valid_from = DateField(
+        _l("Valid from"), validators=[InputRequired(message=_l("Enter a date.")), DateWithin(2000, 30)]
+    )
+    valid_to = DateField(_l("Valid until (leave empty if not known)"), validators=[Optional(), DateWithin(2000, 30)])
     clarification_days = _days_field(_l("Agreed days to answer a clarification request"))
     clarification_day_type = _day_type_field(_l("Counted in"))
     corrective_action_days = _days_field(_l("Agreed days to carry out corrective actions"))
@@ -92,7 +94,11 @@ class AgreementForm(BaseForm):
 
 
 class HolidayOverrideForm(BaseForm):
-    day = DateField(_l("Date"), validators=[DataRequired(message=_l("Enter a date."))])
+    day = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter a date.")), DateWithin(2015, 5)])
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, OVERRIDE_KIND_LABELS[k]) for k in OverrideKind])
     name = _name_field(_l("Name"), 200)
     legal_basis = StringField(_l("Legal basis (decree)"), validators=[Optional(), Length(max=300)])
+
+    def validate_kind(self, field):
+        if field.data == OverrideKind.WORKING_DAY and self.day.data and self.day.data.weekday() >= 5:
+            raise ValidationError(_l("Saturdays and Sundays are never working days; choose a weekday."))

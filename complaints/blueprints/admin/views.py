@@ -16,6 +16,7 @@ from complaints.blueprints.admin.forms import (
 )
 from complaints.extensions import db
 from complaints.models import Agreement, HolidayOverride, Office, Region, Role, ServiceUnit, User
+from complaints.security import page_number
 from complaints.services import calendar
 from complaints.services.accounts import AccountError, create_staff_user, set_active, set_reach
 from complaints.services.places import PlacesError, save_unit, update_agreement
@@ -72,7 +73,7 @@ def users():
                 func.lower(User.full_name).contains(needle, autoescape=True),
             )
         )
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("admin/users.html", page=page, role=role, search=search, roles=list(Role))
 
 
@@ -95,7 +96,7 @@ def new_user():
             )
         except AccountError as exc:
             db.session.rollback()
-            form.role.errors.append(str(exc))
+            getattr(form, exc.field or "role").errors.append(str(exc))
         else:
             db.session.commit()
             flash(_("Account %(email)s created.", email=user.email), "success")
@@ -122,7 +123,7 @@ def edit_user(user_id: int):
             set_active(user, form.active.data, by=current_user)
         except AccountError as exc:
             db.session.rollback()
-            form.active.errors.append(str(exc))
+            getattr(form, exc.field or "active").errors.append(str(exc))
         else:
             db.session.commit()
             flash(_("Account %(email)s saved.", email=user.email), "success")
@@ -140,7 +141,9 @@ def units():
     query = select(ServiceUnit).join(ServiceUnit.region).order_by(Region.code, ServiceUnit.id)
     if region_code:
         query = query.where(Region.code == region_code)
-    page = db.paginate(query.options(selectinload(ServiceUnit.heads)), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(
+        query.options(selectinload(ServiceUnit.heads)), page=page_number(), per_page=PER_PAGE, error_out=False
+    )
     regions = db.session.scalars(select(Region).order_by(Region.code)).all()
     return render_template("admin/units.html", page=page, regions=regions, region_code=region_code)
 

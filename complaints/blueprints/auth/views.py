@@ -1,4 +1,4 @@
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -7,9 +7,10 @@ from complaints.blueprints.auth import bp
 from complaints.blueprints.auth.forms import LoginForm, RegistrationForm
 from complaints.extensions import db, limiter
 from complaints.security import safe_next_url
-from complaints.services.accounts import AccountError, authenticate, register_citizen
+from complaints.services.accounts import authenticate, request_citizen_account
 
 INVALID = 422  # the form was understood but what it holds is not acceptable
+REGISTERED_EMAIL = "registered_email"
 
 
 def _login_limit() -> str:
@@ -32,7 +33,9 @@ def _landing_url() -> str:
 @bp.route("/masuk", methods=["GET", "POST"])
 @public
 @limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit("30 per hour", key_func=_submitted_email, methods=["POST"])
+# Counts failures only, so that an attacker cannot lock a person out just by trying; the per-address limit above
+# still bounds how fast anyone can try.
+@limiter.limit("30 per hour", key_func=_submitted_email, methods=["POST"], deduct_when=lambda r: r.status_code != 302)
 def login():
     if current_user.is_authenticated:
         return redirect(_landing_url())
@@ -56,18 +59,21 @@ def register():
         return redirect(url_for("account.home"))
     form = RegistrationForm()
     if form.validate_on_submit():
-        try:
-            user = register_citizen(form.email.data, form.full_name.data, form.password.data)
-        except AccountError as exc:
-            db.session.rollback()
-            form.email.errors.append(str(exc))
-        else:
-            db.session.commit()
-            login_user(user)
-            flash(_("Your account is ready. Welcome!"), "success")
-            return redirect(url_for("account.home"))
+        request_citizen_account(form.email.data, form.full_name.data, form.password.data)
+        db.session.commit()
+        session[REGISTERED_EMAIL] = form.email.data
+        return redirect(url_for("auth.registered"))
     status = INVALID if request.method == "POST" else 200
     return render_template("auth/register.html", form=form), status
+
+
+@bp.get("/daftar/terkirim")
+@public
+def registered():
+    email = session.pop(REGISTERED_EMAIL, None)
+    if email is None:
+        return redirect(url_for("auth.register"))
+    return render_template("auth/registered.html", email=email)
 
 
 @bp.post("/keluar")
