@@ -7,7 +7,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app complaints
 TRANSLATIONS := complaints/translations
 
-.PHONY: run test serve worker beat install install-dev translations extract-messages lint clean
+.PHONY: run test serve worker beat install install-dev browser translations extract-messages lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,12 @@ install-dev: $(BIN)/python
 	@if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-dev.txt; \
 	else $(BIN)/pip install --quiet -r requirements-dev.txt; fi
 
+# Debian's Chromium for the browser tests (Playwright drives it; no browser is downloaded from elsewhere).
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; fi; }
+
 translations:
 	$(BIN)/pybabel compile -d $(TRANSLATIONS)
 
@@ -32,7 +38,7 @@ run: install translations
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## test: the whole suite (SQLite unless TEST_DATABASE_URL names a PostgreSQL server)
-test: install-dev translations
+test: install-dev translations browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## serve: production web server (needs APP_ENV=production, SECRET_KEY, DATABASE_URL, REDIS_URL)

@@ -21,7 +21,7 @@ _OFFICE = [
 ]
 
 NAVIGATION: dict[Role, list[NavItem]] = {
-    Role.CITIZEN: [NavItem("reports.mine", _l("My reports")), NavItem("account.home", _l("My account"))],
+    Role.CITIZEN: [NavItem("reports.mine", _l("My reports"))],
     Role.OFFICER: _OFFICE,
     Role.SUPERVISOR: _OFFICE,
     Role.UNIT_HEAD: [NavItem("units.mine", _l("My units"))],
@@ -31,10 +31,22 @@ NAVIGATION: dict[Role, list[NavItem]] = {
         NavItem("admin.units", _l("Service units")),
         NavItem("admin.agreements", _l("Agreements")),
         NavItem("admin.holidays", _l("Holidays")),
-        *_OFFICE,
+        NavItem("office.overview", _l("Office and regions")),
     ],
 }
 
 
+#: What the public comes for; staff, who have their own work, do not need it in their header.
+PUBLIC_NAVIGATION = [
+    NavItem("reports.file", _l("File a report")),
+    NavItem("reports.track", _l("Follow a report")),
+    NavItem("public.regions", _l("Regions and service units")),
+]
+
+
 def navigation_for(role: Role | None) -> list[NavItem]:
-    return NAVIGATION.get(role, []) if role else []
+    if role is None:
+        return PUBLIC_NAVIGATION
+    if role is Role.CITIZEN:
+        return PUBLIC_NAVIGATION + NAVIGATION[role]
+    return NAVIGATION[role]

@@ -30,7 +30,8 @@ def send_email(message: OutboxMessage) -> None:
     if not config.get("MAIL_SERVER"):
         current_app.logger.info("E-mail (no MAIL_SERVER set) to %s: %s", message.recipient, message.subject)
         with open(config["MAIL_LOG_FILE"], "a", encoding="utf-8") as log:
-            log.write(f"--- {utcnow().isoformat()}\n{email.as_string()}\n")
+            headers = "".join(f"{name}: {email[name]}\n" for name in ("From", "To", "Subject", "Message-ID", "Date"))
+            log.write(f"--- {utcnow().isoformat()}\n{headers}\n{message.body}\n\n")
         return
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
         if config.get("MAIL_USE_TLS"):

@@ -66,8 +66,12 @@ def init_outbox_dispatch() -> None:
 def dispatch(ids: Iterable[int]) -> None:
     """Queue delivery tasks; a broker that is down is logged, not raised (the relay will pick the rows up)."""
     # This Flask app's own Celery (not the process-wide default), so that each app sends to its own broker.
-    deliver = current_app.extensions["celery"].tasks["complaints.notifications.deliver"]
+    celery = current_app.extensions["celery"]
+    deliver = celery.tasks["complaints.notifications.deliver"]
     for message_id in ids:
+        if celery.conf.task_always_eager:  # no broker at all: run it here (apply_async would still open one)
+            deliver.apply(args=[message_id])
+            continue
         try:
             deliver.apply_async(args=[message_id], retry=False)
         except Exception as exc:  # noqa: BLE001 (kombu raises many kinds; all mean "later")

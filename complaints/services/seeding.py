@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -21,6 +21,7 @@ from complaints.models import (
     AgreementKind,
     ClockRule,
     ClosureReason,
+    Complaint,
     DayType,
     MaladministrationForm,
     Office,
@@ -31,9 +32,11 @@ from complaints.models import (
     ServiceUnit,
     SubstanceArea,
     UnitKind,
+    UploadType,
     User,
 )
 from complaints.services.accounts import create_staff_user, register_citizen
+from complaints.services.calendar import office_today
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
 
@@ -225,4 +228,49 @@ def seed_demo_data() -> SeedReport:
                     agreement.liaisons.append(user)
         report["demo accounts"] += 1
     db.session.flush()
+    _seed_demo_complaint(report, disdukcapil)
     return report
+
+
+def _seed_demo_complaint(report: SeedReport, unit: ServiceUnit) -> None:
+    """One report by the demo citizen, filed through the same service as the web form (with its clock and receipt)."""
+    from fpdf import FPDF
+
+    from complaints.services import intake, uploads
+
+    citizen = db.session.scalar(select(User).where(User.email == DEMO_ACCOUNTS[-1].email))
+    if db.session.scalar(select(Complaint.id).where(Complaint.reporter_user_id == citizen.id)):
+        return
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=16)
+    pdf.cell(0, 10, "CONTOH KTP - DATA DEMO, BUKAN DOKUMEN ASLI")
+    id_card = uploads.CheckedFile(name="ktp-demo.pdf", content=bytes(pdf.output()), content_type=UploadType.PDF)
+    today = office_today(unit.region.province.timezone)
+    submission = intake.Submission(
+        full_name=citizen.full_name,
+        nik="7471000000000001",
+        birth_place="Kendari",
+        birth_date=date(1990, 1, 1),
+        marital_status="kawin",
+        occupation="Wiraswasta",
+        address="Jl. Contoh No. 1, Kota Kendari",
+        phone="081200000000",
+        email=citizen.email,
+        region_id=unit.region_id,
+        unit_id=unit.id,
+        event_date=today - timedelta(days=60),
+        chronology=(
+            "Data demo. Saya mengajukan pencetakan KTP elektronik dua bulan lalu. Petugas berulang kali meminta "
+            "saya kembali minggu depan tanpa kepastian dan tanpa penjelasan tertulis."
+        ),
+        complained_to_unit=True,
+        prior_complaint_date=today - timedelta(days=30),
+        prior_complaint_channel="langsung",
+        prior_complaint_response="Diminta menunggu blangko KTP tersedia.",
+        expectation="KTP elektronik saya diterbitkan dan ada kepastian waktu pelayanan.",
+        substance_area_code="administrasi_kependudukan",
+        suspected_form_code="penundaan_berlarut",
+    )
+    intake.file_complaint(submission, intake.Files(id_card=id_card), user=citizen)
+    report["demo complaints"] += 1
