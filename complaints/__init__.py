@@ -104,11 +104,12 @@ def _register_blueprints(app: Flask) -> None:
     from complaints.blueprints.account import bp as account_bp
     from complaints.blueprints.admin import bp as admin_bp
     from complaints.blueprints.auth import bp as auth_bp
+    from complaints.blueprints.cases import bp as cases_bp
     from complaints.blueprints.office import bp as office_bp
     from complaints.blueprints.public import bp as public_bp
     from complaints.blueprints.reports import bp as reports_bp
     from complaints.blueprints.units import bp as units_bp
 
-    for blueprint in (public_bp, auth_bp, account_bp, reports_bp, office_bp, units_bp, admin_bp):
+    for blueprint in (public_bp, auth_bp, account_bp, reports_bp, cases_bp, office_bp, units_bp, admin_bp):
         app.register_blueprint(blueprint)
     mark_static_endpoints_public(app)

@@ -56,6 +56,12 @@ class BaseConfig:
     #: A setting, since the switch-over is an administrative decision: the default is a documented assumption.
     RULE_SET_SWITCH_DATE = "2023-10-01"
 
+    #: Registration number series per kind of case: "LM" (laporan masyarakat) as the Ombudsman numbers reports;
+    #: the quick-response and own-motion series are the office's choice (settings).
+    REGISTRATION_SERIES = {"report": "LM", "quick_response": "RCO", "own_motion": "IPS"}
+    #: Days before a due date when the one reminder goes out (the law sets none: office policy).
+    CLOCK_REMINDER_DAYS = 3
+
     #: Passwords shorter than this are refused (NIST SP 800-63B asks for at least 8; we ask a little more).
     PASSWORD_MIN_LENGTH = 10
     #: werkzeug's default, memory-hard scrypt (n=2**15, r=8, p=1).
@@ -92,6 +98,7 @@ class BaseConfig:
             "task_default_queue": env("CELERY_QUEUE", "celery"),
             "beat_schedule": {
                 "relay-outbox": {"task": "complaints.notifications.relay", "schedule": 60.0},
+                "sweep-clocks": {"task": "complaints.clocks.sweep", "schedule": 15 * 60.0},
             },
         }
 

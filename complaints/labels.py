@@ -6,6 +6,8 @@ from complaints.models import (
     Actor,
     AgreementKind,
     AttachmentKind,
+    CaseKind,
+    CaseStatus,
     MaritalStatus,
     OverrideKind,
     PriorComplaintChannel,
@@ -47,9 +49,29 @@ OVERRIDE_KIND_LABELS = {
     OverrideKind.WORKING_DAY: _l("Working day after all"),
 }
 
+STATUS_LABELS = {
+    CaseStatus.RECEIVED: _l("Received"),
+    CaseStatus.DOCUMENTS_REQUESTED: _l("Documents requested"),
+    CaseStatus.VERIFICATION: _l("Verification"),
+    CaseStatus.REGISTERED: _l("Registered"),
+    CaseStatus.EXAMINATION: _l("Examination"),
+    CaseStatus.PRE_REPORT_NOTICE: _l("Notice before the final report"),
+    CaseStatus.CORRECTIVE_MONITORING: _l("Corrective-action monitoring"),
+    CaseStatus.RESOLUTION: _l("Resolution"),
+    CaseStatus.RECOMMENDATION: _l("Recommendation"),
+    CaseStatus.CLOSED: _l("Closed"),
+}
+
+CASE_KIND_LABELS = {
+    CaseKind.REPORT: _l("Public report"),
+    CaseKind.QUICK_RESPONSE: _l("Quick response (RCO)"),
+    CaseKind.OWN_MOTION: _l("Own-motion investigation"),
+}
+
 #: The legal clocks by name (complaints/seed/procedure_clocks.csv).
 CLOCK_LABELS = {
     "completion": _l("completing the report's documents"),
+    "quick_response": _l("quick response"),
     "verification": _l("verification"),
     "clarification": _l("answering a clarification request"),
     "pre_report_response": _l("responding to the conclusion"),
@@ -108,6 +130,39 @@ EVENT_LABELS = {
     "notice_answered": _l("You answered the conclusion"),
     "withdrawn": _l("You withdrew the report"),
     "rated": _l("You rated the outcome"),
+    "registered": _l("The report was registered for examination"),
+    "transferred": _l("The report was transferred to another office"),
+    "notice_sent": _l("The Ombudsman told you its conclusion"),
+    "examination_reopened": _l("The examination was reopened"),
+    "final_report_issued": _l("The final report was issued"),
+    "moved_to_resolution": _l("The case moved to resolution"),
+    "recommendation_issued": _l("A recommendation was issued"),
+    "recommendation_outcome": _l("The recommendation's outcome was recorded"),
+    "closed": _l("The report was closed"),
+}
+
+#: Every event type, for the Ombudsman's own timeline.
+STAFF_EVENT_LABELS = {
+    **EVENT_LABELS,
+    "filed": _l("Report received"),
+    "opened": _l("Case opened by the Ombudsman"),
+    "verification_started": _l("Verification started"),
+    "checks_recorded": _l("Verification checks recorded"),
+    "documents_requested": _l("Documents requested from the reporter"),
+    "documents_supplied": _l("The reporter supplied documents"),
+    "notice_answered": _l("The reporter answered the conclusion"),
+    "withdrawn": _l("The reporter withdrew the report"),
+    "rated": _l("The reporter rated the outcome"),
+    "examiner_assigned": _l("Examiner assigned"),
+    "clarification_requested": _l("Clarification requested from the unit"),
+    "clarification_answered": _l("The unit answered the clarification request"),
+    "summons_recorded": _l("Summons recorded"),
+    "examination_step": _l("Examination step"),
+    "notice_sent": _l("Conclusion sent to the reporter"),
+    "action_judged": _l("Corrective action judged"),
+    "reminder_sent": _l("Reminder sent"),
+    "deadline_missed": _l("Deadline missed"),
+    "second_monitoring_period": _l("Second monitoring period started"),
 }
 
 
@@ -120,6 +175,9 @@ def register_template_labels(app) -> None:
         OVERRIDE_KIND_LABELS=OVERRIDE_KIND_LABELS,
         DAY_TYPE_LABELS=DAY_TYPE_LABELS,
         CLOCK_LABELS=CLOCK_LABELS,
+        STATUS_LABELS=STATUS_LABELS,
+        CASE_KIND_LABELS=CASE_KIND_LABELS,
+        STAFF_EVENT_LABELS=STAFF_EVENT_LABELS,
         MARITAL_STATUS_LABELS=MARITAL_STATUS_LABELS,
         PUBLIC_STATUS_LABELS=PUBLIC_STATUS_LABELS,
         ACTOR_LABELS=ACTOR_LABELS,

@@ -16,6 +16,7 @@ class NavItem:
 
 
 _OFFICE = [
+    NavItem("cases.index", _l("Cases")),
     NavItem("office.overview", _l("Office and regions")),
     NavItem("office.calendar_view", _l("Working-day calendar")),
 ]

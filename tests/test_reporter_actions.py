@@ -8,10 +8,11 @@ from sqlalchemy import select
 
 from complaints.extensions import db
 from complaints.models import CaseEvent, CaseStatus, Clock, ClockStatus, Complaint, OutboxMessage, Role, User
-from complaints.services import clocks, verification
+from complaints.services import clocks, workflow
 from complaints.services.calendar import add_days
 from complaints.services.errors import RuleError
 from tests import factories
+from tests.casework import Staff
 from tests.filing import EXE, PDF, file_complaint, upload
 
 
@@ -29,7 +30,7 @@ def clock(complaint, kind):
 def test_documents_requested_then_supplied_moves_the_clocks(client, filed):
     officer = factories.user(Role.OFFICER)
     before_due = clock(filed, "verification").due_on
-    verification.request_documents(filed, "Fotokopi bukti pengaduan ke Disdukcapil", by=officer)
+    workflow.request_documents(filed, "Fotokopi bukti pengaduan ke Disdukcapil", by=officer)
     db.session.commit()
     complaint = db.session.get(Complaint, filed.id)
     assert complaint.status is CaseStatus.DOCUMENTS_REQUESTED
@@ -109,11 +110,7 @@ def test_rating_only_once_and_only_when_closed(client, filed):
 def test_answering_the_notice_before_the_final_report(client, filed):
     refused = client.post(f"/lacak/{filed.tracking_number}/tanggapan", data={"response": "Saya keberatan"})
     assert refused.status_code == 422
-    # The workflow (its own issue) puts the case here; the reporter's side is what is tested.
-    complaint = db.session.get(Complaint, filed.id)
-    complaint.status = CaseStatus.PRE_REPORT_NOTICE
-    clocks.start_clock(complaint, "pre_report_response")
-    db.session.commit()
+    complaint = Staff().notify(db.session.get(Complaint, filed.id))
     page = client.get(f"/lacak/{filed.tracking_number}").get_data(as_text=True)
     assert "Tanggapi kesimpulan Ombudsman" in page
     response = client.post(
@@ -130,10 +127,10 @@ def test_answering_the_notice_before_the_final_report(client, filed):
 def test_request_documents_refuses_the_wrong_state(filed):
     officer = factories.user(Role.OFFICER)
     with pytest.raises(RuleError):
-        verification.request_documents(filed, "   ", by=officer)
+        workflow.request_documents(filed, "   ", by=officer)
     filed.status = CaseStatus.EXAMINATION
     with pytest.raises(RuleError):
-        verification.request_documents(filed, "KTP", by=officer)
+        workflow.request_documents(filed, "KTP", by=officer)
 
 
 def test_registered_citizen_sees_reports_filed_earlier_once_the_email_is_confirmed(app, client, seeded):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from complaints.extensions import db
@@ -28,6 +28,26 @@ class CaseStatus(enum.StrEnum):
     RESOLUTION = "resolution"
     RECOMMENDATION = "recommendation"
     CLOSED = "closed"
+
+
+class CaseKind(enum.StrEnum):
+    """A report from the public, a quick response (Respon Cepat Ombudsman) to an emergency, or an own-motion
+    investigation (investigasi atas prakarsa sendiri, UU 37/2008 art. 7(d)) opened with no reporter."""
+
+    REPORT = "report"
+    QUICK_RESPONSE = "quick_response"
+    OWN_MOTION = "own_motion"
+
+
+#: Statuses a case reaches only once registered: it has a registration number from then on.
+REGISTERED_STATUSES = (
+    "registered",
+    "examination",
+    "pre_report_notice",
+    "corrective_monitoring",
+    "resolution",
+    "recommendation",
+)
 
 
 class Channel(enum.StrEnum):
@@ -65,6 +85,12 @@ class Complaint(db.Model):
             name="closed_has_reason",
         ),
         CheckConstraint("rating IS NULL OR (rating BETWEEN 1 AND 5 AND status = 'closed')", name="rating_when_closed"),
+        one_of("kind", CaseKind),
+        CheckConstraint(
+            f"status NOT IN ({', '.join(repr(s) for s in REGISTERED_STATUSES)}) OR registration_number IS NOT NULL",
+            name="registered_has_number",
+        ),
+        CheckConstraint("status != 'examination' OR examiner_id IS NOT NULL", name="examination_has_examiner"),
         Index("ix_complaints_office_id_status", "office_id", "status"),
     )
 
@@ -73,6 +99,7 @@ class Complaint(db.Model):
     tracking_number: Mapped[str] = mapped_column(String(9), unique=True)
     #: SHA-256 of the private access key given on the receipt (the key has 60 random bits, so a fast hash is fine).
     access_key_hash: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[CaseKind] = mapped_column(StrEnumType(CaseKind, 20), default=CaseKind.REPORT)
     channel: Mapped[Channel] = mapped_column(StrEnumType(Channel, 20), default=Channel.ONLINE)
     status: Mapped[CaseStatus] = mapped_column(StrEnumType(CaseStatus, 30), default=CaseStatus.RECEIVED)
     #: The procedural rule set (e.g. "PO58-2023") whose clocks this case runs on: the one in force when filed,
@@ -96,6 +123,15 @@ class Complaint(db.Model):
     suspected_form_code: Mapped[str | None] = mapped_column(ForeignKey("maladministration_forms.code"))
 
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: The formal and material checklists of verification: item code → met or not.
+    verification_checks: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: "<sequence>/LM/<month in Roman numerals>/<year>/<office code>", given when the office registers the case.
+    registration_number: Mapped[str | None] = mapped_column(String(40), unique=True)
+    registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    examiner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    #: Summons issued to the unit; after the third ignored one the police may be asked to bring the official
+    #: (UU 37/2008 art. 31).
+    summons_count: Mapped[int] = mapped_column(Integer, default=0)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closure_reason_code: Mapped[str | None] = mapped_column(ForeignKey("closure_reasons.code"))
     closure_note: Mapped[str | None] = mapped_column(Text)
@@ -106,8 +142,10 @@ class Complaint(db.Model):
     office: Mapped[Office] = relationship()
     region: Mapped[Region] = relationship()
     unit: Mapped[ServiceUnit] = relationship()
-    reporter_user: Mapped[User | None] = relationship()
-    reporter: Mapped[ReporterIdentity] = relationship(back_populates="complaint", uselist=False)
+    reporter_user: Mapped[User | None] = relationship(foreign_keys=[reporter_user_id])
+    examiner: Mapped[User | None] = relationship(foreign_keys=[examiner_id])
+    #: None only for own-motion investigations, which have no reporter.
+    reporter: Mapped[ReporterIdentity | None] = relationship(back_populates="complaint", uselist=False)
     substance_area: Mapped[SubstanceArea] = relationship()
     suspected_form: Mapped[MaladministrationForm | None] = relationship()
     closure_reason: Mapped[ClosureReason | None] = relationship()

@@ -93,6 +93,9 @@ class Clock(db.Model):
     remaining_days: Mapped[int | None] = mapped_column(Integer)
     met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: How many escalations the sweep has applied (a breach escalates exactly once: 0 → 1).
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    #: When the reminder before the due date went out (at most one per clock).
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     complaint: Mapped[Complaint] = relationship()

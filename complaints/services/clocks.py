@@ -41,6 +41,10 @@ def case_today(complaint: Complaint) -> date:
     return office_today(complaint.office.timezone)
 
 
+def case_today_for(office) -> date:
+    return office_today(office.timezone)
+
+
 def start_clock(complaint: Complaint, kind: str, *, on: date | None = None) -> Clock:
     """Start ``kind`` on the case from ``on`` (today in the office by default), with the agreed terms if any."""
     rule = rule_for(complaint.rule_set, kind)
@@ -108,6 +112,13 @@ def meet_clock(clock: Clock) -> None:
     if clock.status in {ClockStatus.RUNNING, ClockStatus.PAUSED}:
         clock.status = ClockStatus.MET
         clock.met_at = utcnow()
+        clock.paused_on = None
+        clock.remaining_days = None
+
+
+def cancel_clock(clock: Clock) -> None:
+    if clock.status in {ClockStatus.RUNNING, ClockStatus.PAUSED}:
+        clock.status = ClockStatus.CANCELLED
         clock.paused_on = None
         clock.remaining_days = None
 

@@ -19,21 +19,22 @@ from complaints.services.tracking import TrackingView
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 
 
-def _pdf() -> FPDF:
+def new_document(title: str) -> FPDF:
+    """An A4 document with the embedded Unicode font, ready for its first line."""
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=18)
     # DejaVu covers every Latin script character a name or address may hold (the PDF core fonts stop at Latin-1).
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     pdf.set_creator("Ombudsman RI")
+    pdf.set_title(title)
     pdf.add_page()
     return pdf
 
 
 def receipt_pdf(view: TrackingView) -> bytes:
     complaint: Complaint = view.complaint
-    pdf = _pdf()
-    pdf.set_title(_("Receipt of report %(number)s", number=complaint.tracking_number))
+    pdf = new_document(_("Receipt of report %(number)s", number=complaint.tracking_number))
     pdf.set_font("DejaVu", "B", 15)
     pdf.multi_cell(0, 8, complaint.office.name, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 10)

@@ -9,7 +9,7 @@ import importlib
 from celery import Celery, Task
 from flask import Flask
 
-TASK_MODULES = ("complaints.tasks.health", "complaints.tasks.notifications")
+TASK_MODULES = ("complaints.tasks.health", "complaints.tasks.notifications", "complaints.tasks.clocks")
 
 
 def celery_init_app(app: Flask) -> Celery:

@@ -1,0 +1,8 @@
+"""The Ombudsman's casework: officers and supervisors of an office (require_role on every view); a case of another
+office answers 404."""
+
+from flask import Blueprint
+
+bp = Blueprint("cases", __name__, url_prefix="/kasus")
+
+from complaints.blueprints.cases import views  # noqa: E402,F401

@@ -1,0 +1,400 @@
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from wtforms import SelectChoice
+
+from complaints.access import require_role
+from complaints.blueprints.cases import bp
+from complaints.blueprints.cases import forms as f
+from complaints.extensions import db
+from complaints.labels import STATUS_LABELS
+from complaints.models import (
+    CaseEvent,
+    CaseKind,
+    CaseStatus,
+    ClarificationRequest,
+    Clock,
+    ClosureReason,
+    Complaint,
+    CorrectiveAction,
+    FinalReport,
+    MaladministrationForm,
+    Office,
+    Recommendation,
+    Region,
+    Role,
+    ServiceUnit,
+    SubstanceArea,
+    User,
+)
+from complaints.security import page_number
+from complaints.services import queue, uploads, workflow
+from complaints.services.calendar import office_today
+from complaints.services.errors import RuleError
+from complaints.services.letters import clarification_letter_pdf
+
+STAFF = ("officer", "supervisor")
+PER_PAGE = 25
+
+
+def _case_or_404(case_id: int) -> Complaint:
+    case = db.session.get(Complaint, case_id)
+    if case is None or case.office_id != current_user.office_id:
+        abort(404)
+    return case
+
+
+# --- the queue -------------------------------------------------------------------------------------------------
+
+
+def _filter_form() -> f.QueueFilterForm:
+    office = current_user.office
+    form = f.QueueFilterForm(request.args)
+    form.status.choices = [SelectChoice("", _("Open cases"))] + [
+        SelectChoice(s.value, STATUS_LABELS[s]) for s in CaseStatus
+    ]
+    regions = db.session.scalars(select(Region).where(Region.province_id == office.province_id).order_by(Region.name))
+    form.region_id.choices = [SelectChoice(0, _("All regions"))] + [SelectChoice(r.id, r.name) for r in regions]
+    units = db.session.scalars(
+        select(ServiceUnit)
+        .join(ServiceUnit.region)
+        .where(Region.province_id == office.province_id)
+        .order_by(Region.name, ServiceUnit.id)
+    )
+    form.unit_id.choices = [SelectChoice(0, _("All units"))] + [
+        SelectChoice(u.id, u.name, optgroup=u.region.name) for u in units
+    ]
+    form.examiner_id.choices = [SelectChoice(0, _("All examiners"))] + [
+        SelectChoice(u.id, u.full_name) for u in _examiners(office)
+    ]
+    form.form_code.choices = [SelectChoice("", _("All forms"))] + [
+        SelectChoice(m.code, m.label_id)
+        for m in db.session.scalars(select(MaladministrationForm).order_by(MaladministrationForm.position))
+    ]
+    form.area_code.choices = [SelectChoice("", _("All subject areas"))] + [
+        SelectChoice(a.code, a.label_id)
+        for a in db.session.scalars(select(SubstanceArea).order_by(SubstanceArea.position))
+    ]
+    return form
+
+
+def _examiners(office: Office) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.office_id == office.id, User.role.in_([Role.OFFICER, Role.SUPERVISOR]), User.active)
+            .order_by(User.full_name)
+        )
+    )
+
+
+@bp.get("")
+@require_role(*STAFF)
+def index():
+    office = current_user.office
+    today = office_today(office.timezone)
+    form = _filter_form()
+    form.validate()
+    filters = queue.QueueFilters(
+        status=form.status.data or None,
+        region_id=form.region_id.data if not form.region_id.errors else None,
+        unit_id=form.unit_id.data if not form.unit_id.errors else None,
+        examiner_id=form.examiner_id.data if not form.examiner_id.errors else None,
+        form_code=form.form_code.data if not form.form_code.errors else None,
+        area_code=form.area_code.data if not form.area_code.errors else None,
+        due_within_days=form.due_within.data if not form.due_within.errors else None,
+        overdue=bool(form.overdue.data),
+    )
+    page = db.paginate(
+        queue.queue_query(office, filters, today).options(
+            selectinload(Complaint.unit), selectinload(Complaint.examiner)
+        ),
+        page=page_number(),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    return render_template(
+        "cases/queue.html",
+        form=form,
+        page=page,
+        next_due=queue.next_due_dates([c.id for c in page.items]),
+        counts=queue.status_counts(office),
+        overdue=queue.overdue_count(office, today),
+        today=today,
+    )
+
+
+# --- a case ----------------------------------------------------------------------------------------------------
+
+
+def _action_forms(case: Complaint) -> dict:
+    """A form for each action this user may take now, choices filled from the case."""
+    forms = {}
+    for name in workflow.ACTIONS:
+        if workflow.allowed(case, name, current_user):
+            forms[name] = ACTION_FORMS[name][0](formdata=None, prefix=name)
+    if "record_checks" in forms:
+        for code, value in case.verification_checks.items():
+            if code in forms["record_checks"]:
+                forms["record_checks"][code].data = value
+    for name, form in forms.items():
+        _fill_choices(case, name, form)
+    return forms
+
+
+def _fill_choices(case: Complaint, name: str, form) -> None:
+    if name == "reject":
+        reasons = db.session.scalars(
+            select(ClosureReason)
+            .where(ClosureReason.stage.in_(["verification", "any"]))
+            .order_by(ClosureReason.position)
+        )
+        form.reason.choices = [SelectChoice(r.code, r.label_id) for r in reasons]
+    elif name == "transfer":
+        form.office_id.choices = [
+            SelectChoice(o.id, o.name) for o in db.session.scalars(select(Office).where(Office.id != case.office_id))
+        ]
+    elif name == "assign_examiner":
+        form.examiner_id.choices = [SelectChoice(u.id, u.full_name) for u in _examiners(case.office)]
+    elif name == "issue_final_report":
+        form.forms.choices = [
+            SelectChoice(m.code, m.label_id)
+            for m in db.session.scalars(select(MaladministrationForm).order_by(MaladministrationForm.position))
+        ]
+
+
+def _render_case(case: Complaint, forms: dict | None = None, status: int = 200):
+    action_forms = _action_forms(case)
+    action_forms.update(forms or {})
+    details = {
+        "clocks": db.session.scalars(select(Clock).where(Clock.complaint_id == case.id).order_by(Clock.id)).all(),
+        "requests": db.session.scalars(
+            select(ClarificationRequest)
+            .where(ClarificationRequest.complaint_id == case.id)
+            .order_by(ClarificationRequest.round)
+        ).all(),
+        "final_report": db.session.scalar(select(FinalReport).where(FinalReport.complaint_id == case.id)),
+        "corrective_actions": db.session.scalars(
+            select(CorrectiveAction).where(CorrectiveAction.complaint_id == case.id).order_by(CorrectiveAction.id)
+        ).all(),
+        "recommendation": db.session.scalar(select(Recommendation).where(Recommendation.complaint_id == case.id)),
+        "events": db.session.scalars(
+            select(CaseEvent).where(CaseEvent.complaint_id == case.id).order_by(CaseEvent.seq)
+        ).all(),
+    }
+    return (
+        render_template(
+            "cases/case.html",
+            case=case,
+            forms=action_forms,
+            actions=workflow.ACTIONS,
+            formal_checks=workflow.FORMAL_CHECKS,
+            material_checks=workflow.MATERIAL_CHECKS,
+            steps=workflow.EXAMINATION_STEPS,
+            today=office_today(case.office.timezone),
+            **details,
+        ),
+        status,
+    )
+
+
+@bp.get("/<int:case_id>")
+@require_role(*STAFF)
+def show(case_id: int):
+    return _render_case(_case_or_404(case_id))
+
+
+def _planned_actions(form: f.FinalReportForm) -> list[workflow.PlannedAction]:
+    planned = []
+    for n in range(1, f.ACTION_ROWS + 1):
+        description = form[f"action{n}_description"].data
+        if description and description.strip():
+            planned.append(
+                workflow.PlannedAction(
+                    addressee=form[f"action{n}_addressee"].data,
+                    addressee_name=form[f"action{n}_name"].data or "",
+                    description=description,
+                )
+            )
+    return planned
+
+
+def _request_of(case: Complaint, form) -> ClarificationRequest:
+    request_id = int(form.request_id.data) if str(form.request_id.data).isdigit() else 0
+    item = db.session.get(ClarificationRequest, request_id)
+    if item is None or item.complaint_id != case.id:
+        raise RuleError(_("Unknown clarification request."))
+    return item
+
+
+def _action_of(case: Complaint, form) -> CorrectiveAction:
+    action_id = int(form.action_id.data) if str(form.action_id.data).isdigit() else 0
+    item = db.session.get(CorrectiveAction, action_id)
+    if item is None or item.complaint_id != case.id:
+        raise RuleError(_("Unknown corrective action."))
+    return item
+
+
+# Each action: its form, and how to call the service with it.
+ACTION_FORMS = {
+    "begin_verification": (f.ConfirmForm, lambda c, form, u: workflow.begin_verification(c, by=u)),
+    "record_checks": (
+        f.ChecksForm,
+        lambda c, form, u: workflow.record_checks(
+            c, {code: form[code].data for code in {**workflow.FORMAL_CHECKS, **workflow.MATERIAL_CHECKS}}, by=u
+        ),
+    ),
+    "request_documents": (
+        f.DocumentsRequestForm,
+        lambda c, form, u: workflow.request_documents(c, form.missing.data, by=u),
+    ),
+    "register": (f.ConfirmForm, lambda c, form, u: workflow.register(c, by=u)),
+    "reject": (f.RejectForm, lambda c, form, u: workflow.reject(c, form.reason.data, form.note.data, by=u)),
+    "transfer": (
+        f.TransferForm,
+        lambda c, form, u: workflow.transfer(c, db.session.get(Office, form.office_id.data), form.note.data, by=u),
+    ),
+    "assign_examiner": (
+        f.AssignForm,
+        lambda c, form, u: workflow.assign_examiner(c, db.session.get(User, form.examiner_id.data), by=u),
+    ),
+    "request_clarification": (
+        f.ClarificationForm,
+        lambda c, form, u: workflow.request_clarification(c, form.questions.data, by=u),
+    ),
+    "record_clarification_answer": (
+        f.AnswerForm,
+        lambda c, form, u: workflow.record_clarification_answer(_request_of(c, form), form.answer.data, by=u),
+    ),
+    "record_summons": (f.SummonsForm, lambda c, form, u: workflow.record_summons(c, form.note.data, by=u)),
+    "record_step": (f.StepForm, lambda c, form, u: workflow.record_step(c, form.step.data, form.note.data, by=u)),
+    "resolved_by_unit": (f.NoteForm, lambda c, form, u: workflow.resolved_by_unit(c, form.note.data, by=u)),
+    "send_notice": (f.NoticeForm, lambda c, form, u: workflow.send_notice(c, form.conclusion.data, by=u)),
+    "reopen_examination": (f.ReopenForm, lambda c, form, u: workflow.reopen_examination(c, form.note.data, by=u)),
+    "issue_final_report": (
+        f.FinalReportForm,
+        lambda c, form, u: workflow.issue_final_report(
+            c,
+            conclusion=form.conclusion.data,
+            summary=form.summary.data,
+            form_codes=form.forms.data or [],
+            actions=_planned_actions(form),
+            by=u,
+        ),
+    ),
+    "record_verdict": (
+        f.VerdictForm,
+        lambda c, form, u: workflow.record_verdict(_action_of(c, form), form.verdict.data, form.reason.data, by=u),
+    ),
+    "close_after_monitoring": (f.NoteForm, lambda c, form, u: workflow.close_after_monitoring(c, form.note.data, by=u)),
+    "escalate_to_resolution": (
+        f.NoteForm,
+        lambda c, form, u: workflow.escalate_to_resolution(c, form.note.data, by=u),
+    ),
+    "issue_recommendation": (
+        f.RecommendationForm,
+        lambda c, form, u: workflow.issue_recommendation(c, form.text.data, form.addressed_to.data, by=u),
+    ),
+    "record_recommendation_outcome": (
+        f.OutcomeForm,
+        lambda c, form, u: workflow.record_recommendation_outcome(c, form.outcome.data, form.note.data, by=u),
+    ),
+}
+
+
+@bp.post("/<int:case_id>/<action>")
+@require_role(*STAFF)
+def act(case_id: int, action: str):
+    case = _case_or_404(case_id)
+    if action not in ACTION_FORMS:
+        abort(404)
+    form_class, perform = ACTION_FORMS[action]
+    form = form_class(prefix=action)
+    _fill_choices(case, action, form)
+    if form.validate_on_submit():
+        try:
+            perform(case, form, current_user)
+        except RuleError as exc:
+            db.session.rollback()
+            field = getattr(form, exc.field, None) if exc.field else None
+            (field.errors if field is not None else form.form_errors).append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Done: %(action)s.", action=workflow.ACTIONS[action].label), "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    db.session.rollback()
+    return _render_case(db.session.get(Complaint, case_id), {action: form}, 422)
+
+
+# --- documents -------------------------------------------------------------------------------------------------
+
+
+@bp.get("/<int:case_id>/lampiran/<int:attachment_id>")
+@require_role(*STAFF)
+def attachment(case_id: int, attachment_id: int):
+    case = _case_or_404(case_id)
+    item = next((a for a in case.attachments if a.id == attachment_id), None) or abort(404)
+    response = send_file(
+        uploads.path_of(item), mimetype=item.content_type.value, as_attachment=True, download_name=item.original_name
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/<int:case_id>/klarifikasi/<int:request_id>.pdf")
+@require_role(*STAFF)
+def clarification_letter(case_id: int, request_id: int):
+    case = _case_or_404(case_id)
+    item = db.session.get(ClarificationRequest, request_id)
+    if item is None or item.complaint_id != case.id:
+        abort(404)
+    response = current_app.response_class(clarification_letter_pdf(item), mimetype="application/pdf")
+    name = f"klarifikasi-{item.round}-{case.tracking_number}.pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- cases the Ombudsman opens ---------------------------------------------------------------------------------
+
+
+@bp.route("/baru", methods=["GET", "POST"])
+@require_role(*STAFF)
+def new():
+    office = current_user.office
+    form = f.NewCaseForm()
+    units = db.session.scalars(
+        select(ServiceUnit)
+        .join(ServiceUnit.region)
+        .where(Region.province_id == office.province_id, ServiceUnit.is_active)
+        .order_by(Region.name, ServiceUnit.id)
+    )
+    form.unit_id.choices = [SelectChoice(0, _("— choose the service unit —"))] + [
+        SelectChoice(u.id, u.name, optgroup=u.region.name) for u in units
+    ]
+    form.substance_area_code.choices = [SelectChoice("", _("— choose —"))] + [
+        SelectChoice(a.code, a.label_id)
+        for a in db.session.scalars(select(SubstanceArea).order_by(SubstanceArea.position))
+    ]
+    if form.validate_on_submit():
+        try:
+            case = workflow.open_case(
+                CaseKind(form.kind.data),
+                unit_id=form.unit_id.data,
+                event_date=form.event_date.data,
+                account=form.account.data,
+                substance_area_code=form.substance_area_code.data,
+                by=current_user,
+            )
+        except RuleError as exc:
+            db.session.rollback()
+            (getattr(form, exc.field).errors if exc.field and hasattr(form, exc.field) else form.form_errors).append(
+                str(exc)
+            )
+        else:
+            db.session.commit()
+            flash(_("Case %(number)s opened.", number=case.registration_number), "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/new.html", form=form), 422 if request.method == "POST" else 200

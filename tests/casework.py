@@ -1,0 +1,36 @@
+"""Moving a case through the workflow in tests, always through the services (never by setting statuses)."""
+
+from __future__ import annotations
+
+from complaints.extensions import db
+from complaints.models import Complaint, Role, User
+from complaints.services import workflow
+from tests import factories
+
+ALL_CHECKS = {code: True for code in {**workflow.FORMAL_CHECKS, **workflow.MATERIAL_CHECKS}}
+
+
+class Staff:
+    """A supervisor and an examiner of the Sulawesi Tenggara office."""
+
+    def __init__(self) -> None:
+        self.supervisor: User = factories.user(Role.SUPERVISOR)
+        self.examiner: User = factories.user(Role.OFFICER)
+
+    def register(self, case: Complaint) -> Complaint:
+        workflow.record_checks(case, ALL_CHECKS, by=self.supervisor)
+        workflow.register(case, by=self.supervisor)
+        db.session.commit()
+        return case
+
+    def examine(self, case: Complaint) -> Complaint:
+        self.register(case)
+        workflow.assign_examiner(case, self.examiner, by=self.supervisor)
+        db.session.commit()
+        return case
+
+    def notify(self, case: Complaint, conclusion: str = "Ditemukan penundaan berlarut.") -> Complaint:
+        self.examine(case)
+        workflow.send_notice(case, conclusion, by=self.examiner)
+        db.session.commit()
+        return case
