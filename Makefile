@@ -34,8 +34,8 @@ translations:
 ## run: development server with SQLite, Celery eager and demo data on http://127.0.0.1:$(PORT)
 run: install translations
 	$(FLASK) db upgrade
-	$(FLASK) seed --demo
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)} $(FLASK) seed --demo
+	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)} $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## test: the whole suite (SQLite unless TEST_DATABASE_URL names a PostgreSQL server)
 test: install-dev translations browser

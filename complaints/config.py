@@ -47,8 +47,12 @@ class BaseConfig:
 
     RATELIMIT_HEADERS_ENABLED = True
 
-    #: Attachments per submission and bytes per file (issue: up to 5 files of up to 10 MB; PDF, JPEG, PNG).
+    #: Attachments per submission and bytes per file (issue: up to 5 files of up to 10 MB; PDF, JPEG, PNG), and
+    #: at most this many files on one case in all (documents supplied later included).
     MAX_ATTACHMENTS = 5
+    MAX_CASE_ATTACHMENTS = 30
+    #: CSRF tokens last as long as the browser session: a citizen may take hours over a report.
+    WTF_CSRF_TIME_LIMIT = None
     MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
     #: The event reported must be no older than two years (UU 37/2008 art. 24(3)); older ones may be refused.
     EVENT_AGE_LIMIT_YEARS = 2
@@ -103,6 +107,7 @@ class BaseConfig:
         }
 
         # Rate limits (Flask-Limiter syntax). Storage is Redis when there is one, memory on a laptop.
+        #: Filing counts successful reports only; FILING_ATTEMPT_LIMIT bounds every try (mistakes included).
         self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", self.REDIS_URL or "memory://")
         self.RATELIMIT_KEY_PREFIX = env("RATELIMIT_KEY_PREFIX", "complaints")
         self.LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
@@ -123,10 +128,12 @@ class BaseConfig:
 
         # Filing and tracking: limits per address, and where uploads live (outside static files).
         self.FILING_RATE_LIMIT = env("FILING_RATE_LIMIT", "5 per hour;20 per day")
+        self.FILING_ATTEMPT_LIMIT = env("FILING_ATTEMPT_LIMIT", "60 per hour")
         self.TRACKING_RATE_LIMIT = env("TRACKING_RATE_LIMIT", "20 per hour")
         self.UPLOAD_FOLDER = env("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
 
-        #: The address citizens use, for links in e-mails (e.g. https://pengaduan.example.go.id).
+        #: The address citizens use, for links in e-mails (e.g. https://pengaduan.example.go.id); required in
+        #: production, where the request's own Host header is never trusted for links.
         self.PUBLIC_BASE_URL = env("PUBLIC_BASE_URL")
 
         # Reverse proxies in front of gunicorn (number of hops to trust for X-Forwarded-*).
@@ -176,7 +183,9 @@ class ProductionConfig(BaseConfig):
     PREFERRED_URL_SCHEME = "https"
 
     def validate(self) -> None:
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL") if not getattr(self, name)]
+        # PUBLIC_BASE_URL too: without it, e-mailed links would follow whatever Host header a request carried.
+        required = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "PUBLIC_BASE_URL")
+        missing = [name for name in required if not getattr(self, name)]
         if missing:
             raise RuntimeError(f"Production refuses to start without: {', '.join(missing)}")
         if not self.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):

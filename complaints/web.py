@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
+import time
+
 from flask import Flask, jsonify, render_template, request
 from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from complaints.access import enforce_access_rules
-from complaints.extensions import db
+from complaints.extensions import db, limiter
 from complaints.i18n import format_long_date
 from complaints.labels import register_template_labels
 from complaints.navigation import navigation_for
@@ -48,11 +52,30 @@ def handle_http_error(error: HTTPException):
     if code >= 500:
         db.session.rollback()
     title, explanation = ERROR_TEXTS.get(code, (error.name, error.description))
+    if isinstance(error, CSRFError):
+        title, explanation = (
+            _l("The page has expired"),
+            _l(
+                "For your security, a form can only be sent from a page opened in this browser session. Go back, "
+                "reload the page (your text may still be there) and send it again."
+            ),
+        )
+    retry_after = _retry_after_minutes(error) if code == 429 else None
+    if retry_after:
+        explanation = _l("You have tried too often. You can try again in about %(n)d minutes.", n=retry_after)
     if _wants_json():
         response = jsonify({"status": code, "title": str(title), "detail": str(explanation)})
         response.status_code = code
         return response
     return render_template("errors/error.html", code=code, title=title, explanation=explanation), code
+
+
+def _retry_after_minutes(error: HTTPException) -> int | None:
+    """How long until the limit that was hit lets the visitor try again (the window of that limit)."""
+    current = limiter.current_limit
+    if current is None or not current.reset_at:
+        return None
+    return max(1, math.ceil((current.reset_at - time.time()) / 60))
 
 
 def handle_unexpected_error(error: Exception):

@@ -211,3 +211,52 @@ def test_a_protected_page_asks_to_sign_in_and_returns_there(client, seeded):
     assert "Silakan masuk untuk membuka halaman ini." in client.get(login_page).get_data(as_text=True)
     signed_in = client.post(login_page, data={"email": officer.email, "password": factories.PASSWORD})
     assert signed_in.headers["Location"] == "/kantor/kalender?tahun=2026"
+
+
+def test_registering_someone_elses_address_does_not_give_their_reports(app, client, seeded):
+    from tests.filing import file_complaint
+
+    file_complaint(app.test_client(), email="budi@example.org")
+    attacker = app.test_client()
+    attacker.post(
+        "/daftar",
+        data={**GOOD, "email": "budi@example.org", "password": "attacker-pass-1", "confirm": "attacker-pass-1"},
+    )
+    account = db.session.scalar(select(User).where(User.email == "budi@example.org"))
+    factories.login(attacker, account, "attacker-pass-1")
+    link = re.search(
+        r"/akun/verifikasi/\S+",
+        db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "email_verification")).body,
+    ).group(0)
+    # The owner of the mailbox opens the link: without the password it confirms nothing.
+    owner = app.test_client()
+    assert owner.get(link).headers["Location"].startswith("/masuk")
+    assert db.session.get(User, account.id).email_verified_at is None
+    assert "Daftar laporan" not in attacker.get("/akun/laporan").get_data(as_text=True)
+    assert attacker.get("/akun/laporan").get_data(as_text=True).count("/lacak/") == 0
+    # The owner takes the address back with a password reset, which proves the mailbox.
+    owner.post("/lupa-kata-sandi", data={"email": "budi@example.org"})
+    reset = re.search(
+        r"/atur-kata-sandi/\S+",
+        db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "password_reset")).body,
+    ).group(0)
+    done = owner.post(reset, data={"password": "owners-new-pass", "confirm": "owners-new-pass"})
+    assert done.status_code == 302
+    assert owner.get("/akun/laporan").get_data(as_text=True).count("/lacak/") == 1
+    assert attacker.get("/akun/laporan").status_code == 302  # the attacker's session has ended
+    assert owner.post(reset, data={"password": "third-password-x", "confirm": "third-password-x"}).status_code == 302
+    assert db.session.get(User, account.id).check_password("owners-new-pass")  # the link worked once only
+
+
+def test_forgotten_password_answers_the_same_for_unknown_addresses(client, app_ctx):
+    factories.user(Role.CITIZEN, email="known@example.org")
+    known = client.post("/lupa-kata-sandi", data={"email": "known@example.org"})
+    unknown = client.post("/lupa-kata-sandi", data={"email": "unknown@example.org"})
+    assert known.status_code == unknown.status_code == 302
+    resets = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "password_reset")).all()
+    assert [m.recipient for m in resets] == ["known@example.org"]
+    assert client.get("/atur-kata-sandi/forged-token").status_code == 200
+    forged = client.post(
+        "/atur-kata-sandi/forged-token", data={"password": "another-pass-1", "confirm": "another-pass-1"}
+    )
+    assert forged.status_code == 302 and forged.headers["Location"] == "/lupa-kata-sandi"

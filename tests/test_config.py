@@ -7,6 +7,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "x" * 40,
     "DATABASE_URL": "postgresql://complaints@127.0.0.1/complaints",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "PUBLIC_BASE_URL": "https://pengaduan.example.go.id",
 }
 
 

@@ -318,3 +318,57 @@ def test_filing_form_speaks_english_on_request(client, seeded):
     assert "File a report with the Ombudsman" in page
     refused = file_complaint(client, nik="1").get_data(as_text=True)
     assert "The NIK has exactly 16 digits." in refused
+
+
+def test_the_same_form_sent_twice_files_one_report(client, seeded):
+    data = form_data(submission_key="a" * 32)
+    first = client.post("/lapor", data=data, content_type="multipart/form-data")
+    again = client.post("/lapor", data=form_data(submission_key="a" * 32), content_type="multipart/form-data")
+    assert first.status_code == again.status_code == 302
+    assert first.headers["Location"] == again.headers["Location"]
+    assert count(Complaint) == 1 and count(OutboxMessage) == 1
+
+
+def test_only_filed_reports_count_against_the_filing_limit(client, seeded):
+    codes = [file_complaint(client, nik="1").status_code for _ in range(6)]
+    codes += [file_complaint(client).status_code for _ in range(6)]
+    assert codes == [422] * 6 + [302] * 5 + [429]
+    page = file_complaint(client).get_data(as_text=True)
+    assert "menit" in page
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"nik": "٧٤٧١٠١٠١٠١٩٠٠٠٠١"}, "nik"),  # Arabic-Indic digits are digits, but not a NIK
+        ({"birth_date": (date.today() - timedelta(days=10)).isoformat()}, "birth_date"),  # born after the event
+        ({"prior_complaint_date": "2020-01-01"}, "prior_complaint_date"),  # complained before it happened
+        ({"id_card": upload(PNG, "ktp\u202egnp.exe")}, "id_card"),  # right-to-left override disguising a name
+    ],
+)
+def test_implausible_values_are_refused(client, seeded, overrides, field):
+    response = file_complaint(client, **overrides)
+    assert response.status_code == 422 and f'id="{field}-error"' in response.get_data(as_text=True)
+    assert count(Complaint) == 0
+
+
+def test_files_must_be_attached_again_after_a_mistake_and_the_page_says_so(client, seeded):
+    page = file_complaint(client, nik="1").get_data(as_text=True)
+    assert "lampirkan kembali KTP" in page
+
+
+def test_signing_out_and_locking_close_reports_opened_with_a_key(app, client, seeded):
+    citizen = factories.user(Role.CITIZEN)
+    factories.login(client, citizen)
+    file_complaint(client, email="someone.else@example.org")
+    complaint = db.session.scalar(select(Complaint))
+    complaint.reporter_user_id = None  # filed for someone else: only the key opens it
+    db.session.commit()
+    assert client.get(f"/lacak/{complaint.tracking_number}").status_code == 200
+    client.post("/keluar")
+    assert client.get(f"/lacak/{complaint.tracking_number}").status_code == 404
+    visitor = app.test_client()
+    file_complaint(visitor, email="v@example.org")
+    second = db.session.scalar(select(Complaint).order_by(Complaint.id.desc()))
+    assert visitor.post(f"/lacak/{second.tracking_number}/kunci").status_code == 302
+    assert visitor.get(f"/lacak/{second.tracking_number}").status_code == 404

@@ -94,7 +94,10 @@ def test_withdrawal_closes_the_report_and_stops_the_clocks(client, filed):
 def test_rating_only_once_and_only_when_closed(client, filed):
     early = client.post(f"/lacak/{filed.tracking_number}/nilai", data={"rating": "5"})
     assert early.status_code == 422 and db.session.get(Complaint, filed.id).rating is None
-    client.post(f"/lacak/{filed.tracking_number}/cabut", data={"reason": "Selesai", "confirm": "y"})
+    staff = Staff()
+    workflow.record_checks(filed, {}, by=staff.supervisor)
+    workflow.reject(filed, "bukan_kewenangan", "Bukan kewenangan Ombudsman.", by=staff.supervisor)
+    db.session.commit()
     for bad in ("0", "6", "abc", ""):
         assert client.post(f"/lacak/{filed.tracking_number}/nilai", data={"rating": bad}).status_code == 422
     assert (
@@ -153,8 +156,41 @@ def test_registered_citizen_sees_reports_filed_earlier_once_the_email_is_confirm
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "email_verification"))
     link = re.search(r"https?://\S+/akun/verifikasi/\S+", message.body).group(0)
     path = link.split("://", 1)[1].split("/", 1)[1]
+    # Opening the link needs the account's own session: someone else's browser is sent to sign in, and
+    # another account gets nothing.
+    stranger = app.test_client()
+    assert stranger.get("/" + path).headers["Location"].startswith("/masuk")
+    other = factories.user(Role.CITIZEN)
+    factories.login(stranger, other)
+    stranger.get("/" + path)
+    assert db.session.get(User, other.id).email_verified_at is None
+    assert complaint.tracking_number not in stranger.get("/akun/laporan").get_data(as_text=True)
     assert citizen_client.get("/" + path).status_code == 302
     assert complaint.tracking_number in citizen_client.get("/akun/laporan").get_data(as_text=True)
     assert citizen_client.get(f"/lacak/{complaint.tracking_number}").status_code == 200
     # A forged or altered link does nothing.
     assert citizen_client.get("/akun/verifikasi/" + path.rsplit("/", 1)[1][:-2] + "xx").status_code == 302
+
+
+def test_a_withdrawn_report_cannot_be_rated(client, filed):
+    client.post(f"/lacak/{filed.tracking_number}/cabut", data={"reason": "Selesai", "confirm": "y"})
+    response = client.post(f"/lacak/{filed.tracking_number}/nilai", data={"rating": "5"})
+    assert response.status_code == 422 and db.session.get(Complaint, filed.id).rating is None
+
+
+def test_documents_supplied_later_are_bounded(app, client, filed):
+    workflow.request_documents(filed, "Bukti", by=factories.user(Role.OFFICER))
+    db.session.commit()
+    too_many = client.post(
+        f"/lacak/{filed.tracking_number}/dokumen",
+        data={"documents": [upload(PDF, f"b{i}.pdf") for i in range(6)]},
+        content_type="multipart/form-data",
+    )
+    assert too_many.status_code == 422 and len(db.session.get(Complaint, filed.id).attachments) == 1
+
+
+def test_the_notice_is_answered_once(client, filed):
+    Staff().notify(db.session.get(Complaint, filed.id))
+    first = client.post(f"/lacak/{filed.tracking_number}/tanggapan", data={"response": "Tanggapan"})
+    second = client.post(f"/lacak/{filed.tracking_number}/tanggapan", data={"response": "Lagi"})
+    assert (first.status_code, second.status_code) == (302, 422)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from complaints import create_app
 from complaints.extensions import db
-from complaints.models import Role, User
+from complaints.models import Complaint, Role, User
 from tests import factories
 from tests.conftest import RequestIsolatedClient, SuiteConfig
 
@@ -112,3 +112,44 @@ def test_guessing_the_current_password_from_a_session_is_limited(client, seeded)
 def test_the_language_link_keeps_a_clean_next(client, seeded):
     page = client.get("/wilayah").get_data(as_text=True)
     assert 'href="/bahasa/en?next=/wilayah"' in page
+
+
+def test_emailed_links_never_follow_the_host_header(app, client, seeded, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://pengaduan.example.go.id")
+
+    client.post(
+        "/daftar",
+        data={"full_name": "Xena", "email": "x@example.org", "password": "host-test-pass", "confirm": "host-test-pass"},
+        headers={"Host": "evil.example"},
+    )
+    from complaints.models import OutboxMessage
+
+    body = db.session.scalar(select(OutboxMessage)).body
+    assert "https://pengaduan.example.go.id/akun/verifikasi/" in body and "evil.example" not in body
+
+
+def test_an_expired_form_says_so(database_url, app, seeded):
+    csrf_app = create_app(SuiteConfig(database_url, WTF_CSRF_ENABLED=True))
+    csrf_app.test_client_class = RequestIsolatedClient
+    response = csrf_app.test_client().post("/masuk", data={"email": "a@example.org", "password": "x" * 12})
+    assert response.status_code == 400 and "Halaman sudah kedaluwarsa" in response.get_data(as_text=True)
+
+
+def test_case_actions_demand_the_csrf_token(database_url, app, client, seeded):
+    from tests.filing import file_complaint
+
+    file_complaint(client)
+    csrf_app = create_app(SuiteConfig(database_url, WTF_CSRF_ENABLED=True))
+    csrf_app.test_client_class = RequestIsolatedClient
+    officer = csrf_app.test_client()
+    user = factories.user(Role.OFFICER)
+    token = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"', officer.get("/masuk").get_data(as_text=True)
+    ).group(1)
+    officer.post("/masuk", data={"email": user.email, "password": factories.PASSWORD, "csrf_token": token})
+    case_id = db.session.scalar(select(func.min(Complaint.id)))
+    assert officer.post(f"/kasus/{case_id}/begin_verification").status_code == 400
+    page = officer.get(f"/kasus/{case_id}").get_data(as_text=True)
+    case_token = re.search(r'name="begin_verification-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    done = officer.post(f"/kasus/{case_id}/begin_verification", data={"begin_verification-csrf_token": case_token})
+    assert done.status_code == 302

@@ -100,6 +100,9 @@ class Complaint(db.Model):
     #: SHA-256 of the private access key given on the receipt (the key has 60 random bits, so a fast hash is fine).
     access_key_hash: Mapped[str] = mapped_column(String(64))
     kind: Mapped[CaseKind] = mapped_column(StrEnumType(CaseKind, 20), default=CaseKind.REPORT)
+    #: The random key of the form that filed it: sending the same form twice (a double click, a replay) files one
+    #: report, not two.
+    submission_key: Mapped[str | None] = mapped_column(String(32), unique=True)
     channel: Mapped[Channel] = mapped_column(StrEnumType(Channel, 20), default=Channel.ONLINE)
     status: Mapped[CaseStatus] = mapped_column(StrEnumType(CaseStatus, 30), default=CaseStatus.RECEIVED)
     #: The procedural rule set (e.g. "PO58-2023") whose clocks this case runs on: the one in force when filed,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from functools import cache
 
@@ -188,22 +189,24 @@ def send_email_verification(user: User) -> None:
 
     token = _verification_serializer().dumps({"id": user.id, "email": user.email})
     link = external_url("account.verify_email", token=token)
+    # The name is the registrant's own words: it is not repeated in a message sent on the service's behalf.
     queue_email(
         to=user.email,
         subject=_("Confirm your e-mail address"),
         body=_(
-            "Hello %(name)s,\n\nPlease confirm that this address is yours by opening this link within 7 days:\n"
-            "%(link)s\n\nReports you filed with this address will then appear in your account.",
-            name=user.full_name,
+            "Hello,\n\nAn account of the Ombudsman's complaints service was created with this address. If it was "
+            "you, open this link within 7 days and sign in with the account's password to confirm it:\n%(link)s\n\n"
+            "Reports filed with this address will then appear in the account.\n\nIf it was not you, ignore this "
+            "message: without the account's password nobody can confirm it, and your reports stay yours.",
             link=link,
         ),
         kind="email_verification",
     )
 
 
-def verify_email(token: str) -> User:
-    """Mark the address confirmed and link the reports filed with it; raises AccountError for a bad link."""
-    from complaints.services.tracking import link_complaints_to
+def verify_email(token: str, signed_in: User) -> User:
+    """Mark the address confirmed and link the reports filed with it. Needs both the link (the mailbox) and the
+    account's own session (its password): whoever registered someone else's address cannot get its reports."""
 
     try:
         data = _verification_serializer().loads(token, max_age=EMAIL_VERIFICATION_MAX_AGE)
@@ -214,7 +217,67 @@ def verify_email(token: str) -> User:
     user = db.session.get(User, data.get("id")) if isinstance(data, dict) else None
     if user is None or user.email != data.get("email"):
         raise AccountError(_l("This confirmation link is not valid."))
+    if user.id != signed_in.id:
+        raise AccountError(_l("This confirmation link belongs to another account."))
+    _confirm_address(user)
+    return user
+
+
+def _confirm_address(user: User) -> None:
+    from complaints.services.tracking import link_complaints_to
+
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
     link_complaints_to(user)
+
+
+#: A password-reset link is valid this long (seconds), and only until the password changes.
+PASSWORD_RESET_MAX_AGE = 3600
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def _password_fingerprint(user: User) -> str:
+    # Part of the token: the link stops working once the password has changed (it is single-use).
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def request_password_reset(email: str) -> None:
+    """E-mail a reset link if the address has an active account; the same silence either way."""
+    from complaints.services.outbox import queue_email
+
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return
+    token = _reset_serializer().dumps({"id": user.id, "fp": _password_fingerprint(user)})
+    queue_email(
+        to=user.email,
+        subject=_("Choose a new password"),
+        body=_(
+            "Hello,\n\nSomeone asked to choose a new password for the account with this address. If it was you, "
+            "open this link within one hour:\n%(link)s\n\nIf it was not you, ignore this message: your password "
+            "stays as it is.",
+            link=external_url("auth.reset_password", token=token),
+        ),
+        kind="password_reset",
+    )
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password from an e-mailed link. Holding the mailbox also confirms the address (and so links its
+    reports), and every other session of the account ends."""
+    try:
+        data = _reset_serializer().loads(token, max_age=PASSWORD_RESET_MAX_AGE)
+    except SignatureExpired as exc:
+        raise AccountError(_l("This link has expired. Ask for a new one.")) from exc
+    except BadSignature as exc:
+        raise AccountError(_l("This link is not valid.")) from exc
+    user = db.session.get(User, data.get("id")) if isinstance(data, dict) and isinstance(data.get("id"), int) else None
+    if user is None or not user.active or data.get("fp") != _password_fingerprint(user):
+        raise AccountError(_l("This link is not valid any more: it has been used, or the password has changed."))
+    set_password(user, new_password)
+    user.end_all_sessions()
+    _confirm_address(user)
     return user

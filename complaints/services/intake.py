@@ -41,6 +41,20 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
+class AlreadyFiled(Exception):
+    """This form was sent before: here is the report it filed."""
+
+    def __init__(self, complaint: Complaint):
+        super().__init__(complaint.tracking_number)
+        self.complaint = complaint
+
+
+def find_by_submission_key(key: str | None) -> Complaint | None:
+    if not key:
+        return None
+    return db.session.scalar(select(Complaint).where(Complaint.submission_key == key))
+
+
 class IntakeError(ValueError):
     """A report that breaks a rule; ``field`` names the form field it concerns."""
 
@@ -155,12 +169,16 @@ def file_complaint(
     *,
     user: User | None = None,
     channel: Channel = Channel.ONLINE,
+    submission_key: str | None = None,
 ) -> Filed:
     """Receive a report. Flushes, never commits: the caller commits once, then notifications go out.
 
     Files are written as the report is; if the transaction rolls back they are removed again (services/uploads.py).
     """
     max_attachments = current_app.config["MAX_ATTACHMENTS"]
+    earlier = find_by_submission_key(submission_key)
+    if earlier is not None:
+        raise AlreadyFiled(earlier)
     unit = db.session.get(ServiceUnit, submission.unit_id)
     region = db.session.get(Region, submission.region_id)
     if region is None:
@@ -179,6 +197,7 @@ def file_complaint(
 
     complaint = Complaint(
         tracking_number=new_tracking_number(),
+        submission_key=submission_key,
         channel=channel,
         rule_set=clocks.rule_set_on(today),
         office=region.province.office,

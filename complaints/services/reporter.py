@@ -19,6 +19,13 @@ def _actor(by: User | None) -> User | None:
     return by if by is not None and by.is_authenticated else None
 
 
+def _check_room(complaint: Complaint, files: list[uploads.CheckedFile]) -> None:
+    try:
+        uploads.check_room(complaint, len(files))
+    except uploads.UploadError as exc:
+        raise RuleError(str(exc), "documents") from exc
+
+
 def supply_documents(
     complaint: Complaint, note: str, files: list[uploads.CheckedFile], *, by: User | None = None
 ) -> None:
@@ -27,6 +34,7 @@ def supply_documents(
         raise RuleError(_l("The Ombudsman has not asked you for documents."))
     if not files:
         raise RuleError(_l("Attach at least one document."), "documents")
+    _check_room(complaint, files)
     for checked in files:
         uploads.store(complaint, checked, AttachmentKind.SUPPLEMENT, by=_actor(by))
     today = clocks.case_today(complaint)
@@ -51,13 +59,13 @@ def respond_to_notice(
     complaint: Complaint, response: str, files: list[uploads.CheckedFile], *, by: User | None = None
 ) -> None:
     """The reporter answers the notice of the conclusion (14 days before the final report; PO 48/2020 art. 25(5))."""
-    if complaint.status is not CaseStatus.PRE_REPORT_NOTICE:
-        raise RuleError(_l("There is no notice to answer."))
+    clock = clocks.running_clock(complaint, "pre_report_response")
+    if complaint.status is not CaseStatus.PRE_REPORT_NOTICE or clock is None:
+        raise RuleError(_l("There is no notice to answer, or you have already answered it."))
+    _check_room(complaint, files)
     for checked in files:
         uploads.store(complaint, checked, AttachmentKind.NOTICE_RESPONSE, by=_actor(by))
-    clock = clocks.running_clock(complaint, "pre_report_response")
-    if clock is not None:
-        clocks.meet_clock(clock)
+    clocks.meet_clock(clock)
     history.record_event(
         complaint,
         "notice_answered",
@@ -103,6 +111,8 @@ def withdraw(complaint: Complaint, reason: str, *, by: User | None = None) -> No
 def rate(complaint: Complaint, rating: int, comment: str | None, *, by: User | None = None) -> None:
     if not complaint.is_closed:
         raise RuleError(_l("You can rate the outcome once the report is closed."))
+    if complaint.closure_reason_code == WITHDRAWN:
+        raise RuleError(_l("A withdrawn report has no outcome to rate."))
     if complaint.rating is not None:
         raise RuleError(_l("You have already rated this report."))
     if rating not in range(1, 6):

@@ -47,7 +47,8 @@ def clean_name(name: str) -> str:
     name = unicodedata.normalize("NFC", name or "").strip()
     if not name:
         raise UploadError(_l("The file has no name."))
-    if _UNSAFE_NAME.search(name) or ":" in name:
+    # Format characters (right-to-left override and the like) can make "gpj.exe" read as "exe.jpg".
+    if _UNSAFE_NAME.search(name) or ":" in name or any(unicodedata.category(ch) == "Cf" for ch in name):
         raise UploadError(_l("The file name %(name)s contains a folder or forbidden characters.", name=name[:80]))
     if len(name) > 200:
         raise UploadError(_l("The file name is too long (at most 200 characters)."))
@@ -141,3 +142,14 @@ def path_of(attachment: Attachment) -> Path:
     if not re.fullmatch(r"[0-9a-f]{32}", attachment.stored_name):  # defence in depth: never a path from the DB
         raise UploadError("invalid stored name")
     return upload_folder() / attachment.stored_name
+
+
+def check_room(complaint: Complaint, adding: int) -> None:
+    """At most MAX_ATTACHMENTS files a submission and MAX_CASE_ATTACHMENTS on a case in all."""
+    config = current_app.config
+    if adding > config["MAX_ATTACHMENTS"]:
+        raise UploadError(_l("At most %(n)d files at a time.", n=config["MAX_ATTACHMENTS"]))
+    if len(complaint.attachments) + adding > config["MAX_CASE_ATTACHMENTS"]:
+        raise UploadError(
+            _l("This report already has the most files it can hold (%(n)d).", n=config["MAX_CASE_ATTACHMENTS"])
+        )

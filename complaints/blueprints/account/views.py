@@ -2,7 +2,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
-from complaints.access import public, require_role, signed_in
+from complaints.access import require_role, signed_in
 from complaints.blueprints.account import bp
 from complaints.blueprints.account.forms import ChangePasswordForm
 from complaints.extensions import db, limiter
@@ -42,17 +42,17 @@ def password():
 
 
 @bp.get("/verifikasi/<token>")
-@public  # the signed token is the credential
+@signed_in  # the link proves the mailbox, the session proves the password: both are needed
 def verify_email(token: str):
     try:
-        user = confirm_email(token[:500])
+        user = confirm_email(token[:500], current_user)
     except AccountError as exc:
         db.session.rollback()
         flash(str(exc), "danger")
-        return redirect(url_for("account.home" if current_user.is_authenticated else "public.home"))
+        return redirect(url_for("account.home"))
     db.session.commit()
     flash(_("Thank you: %(email)s is confirmed.", email=user.email), "success")
-    return redirect(url_for("reports.mine" if current_user.is_authenticated else "auth.login"))
+    return redirect(url_for("reports.mine" if user.role.value == "citizen" else "account.home"))
 
 
 @bp.post("/verifikasi")

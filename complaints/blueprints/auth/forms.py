@@ -37,3 +37,19 @@ class RegistrationForm(BaseForm):
         ],
         render_kw={"autocomplete": "new-password", "maxlength": 128},
     )
+
+
+class ForgotPasswordForm(BaseForm):
+    email = email_field()
+
+
+class ResetPasswordForm(BaseForm):
+    password = new_password_field(_l("New password"))
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[
+            DataRequired(message=_l("Repeat the password.")),
+            EqualTo("password", message=_l("The two passwords are not the same.")),
+        ],
+        render_kw={"autocomplete": "new-password", "maxlength": 128},
+    )

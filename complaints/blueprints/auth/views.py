@@ -4,10 +4,17 @@ from flask_login import current_user, login_user, logout_user
 
 from complaints.access import public, signed_in
 from complaints.blueprints.auth import bp
-from complaints.blueprints.auth.forms import LoginForm, RegistrationForm
+from complaints.blueprints.auth.forms import ForgotPasswordForm, LoginForm, RegistrationForm, ResetPasswordForm
 from complaints.extensions import db, limiter
+from complaints.i18n import SESSION_KEY
 from complaints.security import safe_next_url
-from complaints.services.accounts import authenticate, request_citizen_account
+from complaints.services.accounts import (
+    AccountError,
+    authenticate,
+    request_citizen_account,
+    request_password_reset,
+)
+from complaints.services.accounts import reset_password as reset_account_password
 
 INVALID = 422  # the form was understood but what it holds is not acceptable
 REGISTERED_EMAIL = "registered_email"
@@ -80,5 +87,51 @@ def registered():
 @signed_in
 def logout():
     logout_user()
+    # Also forget the reports opened with an access key on this device; keep only the language.
+    language = session.get(SESSION_KEY)
+    session.clear()
+    if language:
+        session[SESSION_KEY] = language
     flash(_("You are signed out."), "info")
     return redirect(url_for("public.home"))
+
+
+@bp.route("/lupa-kata-sandi", methods=["GET", "POST"])
+@public
+@limiter.limit(_register_limit, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        request_password_reset(form.email.data)
+        db.session.commit()
+        session[REGISTERED_EMAIL] = form.email.data
+        return redirect(url_for("auth.reset_sent"))
+    return render_template("auth/forgot.html", form=form), INVALID if request.method == "POST" else 200
+
+
+@bp.get("/lupa-kata-sandi/terkirim")
+@public
+def reset_sent():
+    email = session.pop(REGISTERED_EMAIL, None)
+    if email is None:
+        return redirect(url_for("auth.forgot_password"))
+    return render_template("auth/reset_sent.html", email=email)
+
+
+@bp.route("/atur-kata-sandi/<token>", methods=["GET", "POST"])
+@public  # the signed, single-use token from the e-mail is the credential
+@limiter.limit(_login_limit, methods=["POST"])
+def reset_password(token: str):
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = reset_account_password(token[:500], form.password.data)
+        except AccountError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+            return redirect(url_for("auth.forgot_password"))
+        db.session.commit()
+        login_user(user)
+        flash(_("Your new password is set, and every other device has been signed out."), "success")
+        return redirect(url_for("account.home"))
+    return render_template("auth/reset.html", form=form), INVALID if request.method == "POST" else 200

@@ -1,8 +1,11 @@
+import secrets
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -52,7 +55,7 @@ class ComplaintForm(CheckedFilesMixin, BaseForm):
         _l("ID card number (NIK)"),
         validators=[
             DataRequired(message=REQUIRED),
-            Regexp(r"^\d{16}$", message=_l("The NIK has exactly 16 digits.")),
+            Regexp(r"^[0-9]{16}$", message=_l("The NIK has exactly 16 digits.")),
         ],
         render_kw={"inputmode": "numeric", "maxlength": 16, "autocomplete": "off"},
     )
@@ -71,7 +74,7 @@ class ComplaintForm(CheckedFilesMixin, BaseForm):
         _l("Telephone or WhatsApp"),
         validators=[
             DataRequired(message=REQUIRED),
-            Regexp(r"^\+?[0-9][0-9 \-]{6,18}[0-9]$", message=_l("Enter a telephone number such as 0812 3456 7890.")),
+            Regexp(r"^\+?[0-9][0-9 -]{6,18}[0-9]$", message=_l("Enter a telephone number such as 0812 3456 7890.")),
         ],
         render_kw={"inputmode": "tel", "maxlength": 20, "autocomplete": "tel"},
     )
@@ -115,6 +118,9 @@ class ComplaintForm(CheckedFilesMixin, BaseForm):
     evidence = MultipleFileField(_l("Supporting documents (optional)"))
     evidence_private = BooleanField(_l("Do not show my supporting documents to the service unit"))
 
+    # One random key per form shown: the same form sent twice files one report.
+    submission_key = HiddenField(default=lambda: secrets.token_hex(16), validators=[Regexp(r"^[0-9a-f]{32}$")])
+
     # Honeypot: hidden from people (CSS and aria-hidden), filled in only by robots.
     website = StringField(_l("Leave this field empty"), render_kw={"autocomplete": "off", "tabindex": "-1"})
 
@@ -151,6 +157,13 @@ class ComplaintForm(CheckedFilesMixin, BaseForm):
         if self.complained_to_unit.data == "yes" and not self.prior_complaint_date.data:
             if not self.prior_complaint_date.errors:
                 self.prior_complaint_date.errors.append(_l("Say when you complained to the unit."))
+            valid = False
+        event, born, prior = self.event_date.data, self.birth_date.data, self.prior_complaint_date.data
+        if event and born and born >= event:
+            self.birth_date.errors.append(_l("The date of birth must come before the event."))
+            valid = False
+        if event and prior and self.complained_to_unit.data == "yes" and prior < event:
+            self.prior_complaint_date.errors.append(_l("The complaint to the unit comes after the event."))
             valid = False
         return valid
 

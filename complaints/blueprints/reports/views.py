@@ -2,6 +2,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from complaints.access import public, require_role
 from complaints.blueprints.reports import bp
@@ -99,9 +100,21 @@ def _submission(form: ComplaintForm) -> intake.Submission:
     )
 
 
+def _filing_attempt_limit() -> str:
+    return current_app.config["FILING_ATTEMPT_LIMIT"]
+
+
+def _to_receipt(complaint):
+    _unlock(complaint.id)
+    return redirect(url_for("reports.receipt", number=complaint.tracking_number))
+
+
 @bp.route("/lapor", methods=["GET", "POST"])
 @public
-@limiter.limit(_filing_limit, methods=["POST"])
+# Reports filed count against the per-address limit; mistakes do not (so a citizen who mistypes is not locked out),
+# but every try counts against the looser attempt limit.
+@limiter.limit(_filing_limit, methods=["POST"], deduct_when=lambda response: response.status_code == 302)
+@limiter.limit(_filing_attempt_limit, methods=["POST"])
 def file():
     form = _complaint_form()
     if request.method == "GET" and current_user.is_authenticated:
@@ -114,18 +127,30 @@ def file():
             evidence=form.checked_evidence,
             private_evidence=set(range(len(form.checked_evidence))) if form.evidence_private.data else set(),
         )
+        key = form.submission_key.data
         try:
             filed = intake.file_complaint(
-                _submission(form), files, user=current_user if current_user.is_authenticated else None
+                _submission(form),
+                files,
+                user=current_user if current_user.is_authenticated else None,
+                submission_key=key,
             )
+            db.session.commit()
+        except intake.AlreadyFiled as exc:  # the same form sent again: show the report it filed
+            db.session.rollback()
+            return _to_receipt(exc.complaint)
+        except IntegrityError:  # sent twice at the same moment: the other request filed it
+            db.session.rollback()
+            earlier = intake.find_by_submission_key(key)
+            if earlier is None:
+                raise
+            return _to_receipt(earlier)
         except intake.IntakeError as exc:
             db.session.rollback()
             getattr(form, exc.field or "chronology").errors.append(str(exc))
         else:
-            db.session.commit()
-            _unlock(filed.complaint.id)
             session[JUST_FILED] = {"number": filed.complaint.tracking_number, "key": filed.access_key}
-            return redirect(url_for("reports.receipt", number=filed.complaint.tracking_number))
+            return _to_receipt(filed.complaint)
     status = INVALID if request.method == "POST" else 200
     today = office_today()
     warnings = intake.warnings_for(
@@ -134,7 +159,10 @@ def file():
         today,
         current_app.config["EVENT_AGE_LIMIT_YEARS"],
     )
-    return render_template("reports/file.html", form=form, warnings=warnings, today=today), status
+    files_dropped = request.method == "POST" and any(f.filename for f in request.files.values())
+    return render_template(
+        "reports/file.html", form=form, warnings=warnings, today=today, files_dropped=files_dropped
+    ), status
 
 
 @bp.get("/lapor/tanda-terima/<number>")
@@ -284,6 +312,16 @@ def rate(number: str):
         lambda: reporter.rate(complaint, int(form.rating.data), form.comment.data, by=current_user),
         _("Thank you for your rating."),
     )
+
+
+@bp.post("/lacak/<number>/kunci")
+@public
+def lock(number: str):
+    """Forget on this device a report opened with its access key (a shared computer)."""
+    complaint = _own_complaint_or_404(number)
+    session[UNLOCKED] = [i for i in session.get(UNLOCKED, []) if i != complaint.id]
+    flash(_("The report is closed on this device. Open it again with its tracking number and access key."), "info")
+    return redirect(url_for("reports.track"))
 
 
 @bp.get("/akun/laporan")

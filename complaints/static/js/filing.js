@@ -46,6 +46,13 @@
   });
   checkPrior();
 
+  // One click, one report: the button waits once the form is on its way (the server also refuses a second copy).
+  form.addEventListener("submit", function () {
+    var button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    button.textContent = button.getAttribute("data-sending");
+  });
+
   // Acting for someone else: the principal's name and the power of attorney.
   var kuasa = document.getElementById("acts_for_other");
   var kuasaFields = document.getElementById("kuasa-fields");
