@@ -385,3 +385,23 @@ def test_the_clarification_letter_never_names_a_confidential_reporter(client, se
     emails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "clarification_request")).all()
     assert len(emails) == 1 and "Pelapor (dirahasiakan)" in emails[0].body
     assert case.reporter.full_name not in emails[0].body and case.reporter.nik not in emails[0].body
+
+
+@pytest.mark.parametrize(
+    "contradiction",
+    [
+        {"status": CaseStatus.CLOSED},  # closed without a date and a reason
+        {"status": CaseStatus.REGISTERED},  # registered without a number
+        {"status": CaseStatus.EXAMINATION, "registration_number": "0099/LM/I/2026/KDI"},  # examined by nobody
+        {"rating": 5},  # rated while still open
+    ],
+)
+def test_the_database_refuses_rows_whose_status_contradicts_their_columns(filed, contradiction):
+    from sqlalchemy.exc import IntegrityError
+
+    case = db.session.get(Complaint, filed.id)
+    for key, value in contradiction.items():
+        setattr(case, key, value)
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
