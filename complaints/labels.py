@@ -80,6 +80,22 @@ CLOCK_LABELS = {
     "recommendation_monitoring": _l("monitoring a recommendation"),
 }
 
+CLOCK_STATUS_LABELS = {
+    "running": _l("running"),
+    "paused": _l("paused"),
+    "met": _l("met"),
+    "breached": _l("breached"),
+    "cancelled": _l("stopped"),
+}
+
+VERDICT_LABELS = {
+    "implemented": _l("implemented"),
+    "partly": _l("partly implemented"),
+    "not_implemented": _l("not implemented"),
+}
+
+CLARIFICATION_STATUS_LABELS = {"open": _l("open"), "answered": _l("answered"), "unanswered": _l("unanswered")}
+
 DAY_TYPE_LABELS = {"working": _l("working days"), "calendar": _l("calendar days")}
 
 
@@ -175,6 +191,9 @@ def register_template_labels(app) -> None:
         OVERRIDE_KIND_LABELS=OVERRIDE_KIND_LABELS,
         DAY_TYPE_LABELS=DAY_TYPE_LABELS,
         CLOCK_LABELS=CLOCK_LABELS,
+        CLOCK_STATUS_LABELS=CLOCK_STATUS_LABELS,
+        VERDICT_LABELS=VERDICT_LABELS,
+        CLARIFICATION_STATUS_LABELS=CLARIFICATION_STATUS_LABELS,
         STATUS_LABELS=STATUS_LABELS,
         CASE_KIND_LABELS=CASE_KIND_LABELS,
         STAFF_EVENT_LABELS=STAFF_EVENT_LABELS,

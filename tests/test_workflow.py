@@ -241,7 +241,7 @@ def test_an_agreement_sets_the_clarification_term_for_its_region(filed, staff):
     clock = clock_of(filed, "clarification")
     assert (clock.days, clock.day_type.value, clock.agreement_id) == (10, "working", agreement.id)
     assert clock.due_on == add_days(clock.start_on, 10, "working")
-    assert "agreed terms" in clock.legal_basis
+    assert "jangka waktu menurut kesepakatan" in clock.legal_basis
 
 
 def test_old_rule_set_gives_one_more_monitoring_period(filed, staff):

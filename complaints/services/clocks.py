@@ -63,7 +63,7 @@ def start_clock(complaint: Complaint, kind: str, *, on: date | None = None) -> C
         day_type=day_type,
         collective_leave_is_day_off=rule.collective_leave_is_day_off,
         legal_basis=rule.legal_basis
-        + (f"; agreed terms of the agreement of {agreement.signed_on}" if agreement else ""),
+        + (f"; jangka waktu menurut kesepakatan tanggal {agreement.signed_on.isoformat()}" if agreement else ""),
         agreement_id=agreement.id if agreement else None,
         start_on=start,
         due_on=add_days(start, days, day_type, collective_leave_is_day_off=rule.collective_leave_is_day_off),
