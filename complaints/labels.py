@@ -80,6 +80,25 @@ CLOCK_LABELS = {
     "recommendation_monitoring": _l("monitoring a recommendation"),
 }
 
+#: What the Ombudsman's timeline shows of an event's details, and under which name.
+PAYLOAD_LABELS = {
+    "registration_number": _l("Registration number"),
+    "examiner": _l("Examiner"),
+    "missing": _l("Documents missing"),
+    "due_on": _l("Due"),
+    "round": _l("Request"),
+    "number": _l("Summons"),
+    "step": _l("Step"),
+    "note": _l("Note"),
+    "reason": _l("Reason"),
+    "conclusion": _l("Conclusion"),
+    "verdict": _l("Verdict"),
+    "outcome": _l("Outcome"),
+    "addressed_to": _l("To"),
+    "clock": _l("Clock"),
+    "response": _l("Response"),
+}
+
 CLOCK_STATUS_LABELS = {
     "running": _l("running"),
     "paused": _l("paused"),
@@ -192,6 +211,7 @@ def register_template_labels(app) -> None:
         DAY_TYPE_LABELS=DAY_TYPE_LABELS,
         CLOCK_LABELS=CLOCK_LABELS,
         CLOCK_STATUS_LABELS=CLOCK_STATUS_LABELS,
+        PAYLOAD_LABELS=PAYLOAD_LABELS,
         VERDICT_LABELS=VERDICT_LABELS,
         CLARIFICATION_STATUS_LABELS=CLARIFICATION_STATUS_LABELS,
         STATUS_LABELS=STATUS_LABELS,
