@@ -48,7 +48,8 @@ class _BabelTranslations:
         return get_translations().ugettext(string)
 
     def ngettext(self, singular, plural, n):
-        return get_translations().ungettext(singular, plural, n)
+        # Indonesian does not inflect for number: each English form is its own entry in the catalogue.
+        return get_translations().ugettext(singular if n == 1 else plural)
 
 
 class BaseForm(FlaskForm):

@@ -149,6 +149,14 @@ ACTOR_LABELS = {
     Actor.OMBUDSMAN: _l("The Ombudsman"),
 }
 
+#: The same, as the Ombudsman's pages name them.
+STAFF_ACTOR_LABELS = {
+    Actor.REPORTER: _l("The reporter"),
+    Actor.SERVICE_UNIT: _l("The service unit"),
+    Actor.SUPERIOR: _l("The unit's superior"),
+    Actor.OMBUDSMAN: _l("The Ombudsman"),
+}
+
 ATTACHMENT_KIND_LABELS = {
     AttachmentKind.ID_CARD: _l("ID card"),
     AttachmentKind.POWER_OF_ATTORNEY: _l("Power of attorney"),
@@ -220,6 +228,7 @@ def register_template_labels(app) -> None:
         MARITAL_STATUS_LABELS=MARITAL_STATUS_LABELS,
         PUBLIC_STATUS_LABELS=PUBLIC_STATUS_LABELS,
         ACTOR_LABELS=ACTOR_LABELS,
+        STAFF_ACTOR_LABELS=STAFF_ACTOR_LABELS,
         ATTACHMENT_KIND_LABELS=ATTACHMENT_KIND_LABELS,
         EVENT_LABELS=EVENT_LABELS,
     )

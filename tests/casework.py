@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from complaints.extensions import db
 from complaints.models import Complaint, Role, User
-from complaints.services import workflow
+from complaints.services import reporter, workflow
 from tests import factories
 
 ALL_CHECKS = {code: True for code in {**workflow.FORMAL_CHECKS, **workflow.MATERIAL_CHECKS}}
@@ -32,5 +32,12 @@ class Staff:
     def notify(self, case: Complaint, conclusion: str = "Ditemukan penundaan berlarut.") -> Complaint:
         self.examine(case)
         workflow.send_notice(case, conclusion, by=self.examiner)
+        db.session.commit()
+        return case
+
+    def ready_for_final_report(self, case: Complaint) -> Complaint:
+        """Notified, and the reporter has answered (so the 14-day window need not be waited out)."""
+        self.notify(case)
+        reporter.respond_to_notice(case, "Saya setuju dengan kesimpulan.", [])
         db.session.commit()
         return case

@@ -5,7 +5,7 @@ import re
 from sqlalchemy import select
 
 from complaints.extensions import db
-from complaints.models import Complaint
+from complaints.models import Complaint, Role
 from complaints.services import clocks, workflow
 from tests import factories
 from tests.casework import Staff
@@ -78,3 +78,27 @@ def test_queue_pages(app, client, seeded):
     assert len(numbers_in(first)) == min(count, 25)
     assert len(numbers_in(first)) + len(numbers_in(second)) == count
     assert not set(numbers_in(first)) & set(numbers_in(second))
+
+
+def test_a_breached_clock_stays_overdue_until_done(app, client, seeded):
+    from datetime import timedelta
+
+    from complaints.services import sweep
+
+    staff = Staff()
+    factories.user(Role.SUPERVISOR)
+    file_complaint(client)
+    case = db.session.scalar(select(Complaint))
+    due = clocks.running_clock(case, "verification").due_on
+    sweep.sweep(today=due + timedelta(days=1))  # breached: still the Ombudsman's to do
+    officer = app.test_client()
+    factories.login(officer, staff.examiner)
+    from complaints.services import queue
+
+    assert queue.overdue_count(case.office, due + timedelta(days=1)) == 1
+    assert numbers_in(officer.get("/kasus", query_string={"overdue": "y"}).get_data(as_text=True)) == [
+        case.tracking_number
+    ]
+    staff.register(case)  # done, late: the clock is met and the case leaves the overdue list
+    assert clocks.running_clock(case, "verification", include_breached=True) is None
+    assert numbers_in(officer.get("/kasus", query_string={"overdue": "y"}).get_data(as_text=True)) == []

@@ -130,9 +130,11 @@ def test_journey_through_examination_final_report_recommendation_and_closure(app
     assert post(officer, case, "send_notice", conclusion="Penundaan berlarut terbukti.").status_code == 302
     notice = clock_of(case, "pre_report_response")
     assert (notice.who_must_act.value, notice.due_on) == ("reporter", notice.start_on + timedelta(days=14))
-    assert "Menunggu tanggapan Anda atas kesimpulan" in client.get(f"/lacak/{case.tracking_number}").get_data(
-        as_text=True
-    )
+    tracking = client.get(f"/lacak/{case.tracking_number}").get_data(as_text=True)
+    assert "Menunggu tanggapan Anda atas kesimpulan" in tracking and "Penundaan berlarut terbukti." in tracking
+    early = post(supervisor, case, "issue_final_report", conclusion="not_found", summary="Terlalu cepat.")
+    assert early.status_code == 422 and "14 hari" in early.get_data(as_text=True)  # the reporter's window is open
+    assert client.post(f"/lacak/{case.tracking_number}/tanggapan", data={"response": "Setuju."}).status_code == 302
     # The final report (LHP under PO 58/2023) with two corrective actions, 30 working days each (art. 54).
     response = post(
         supervisor,
@@ -148,7 +150,7 @@ def test_journey_through_examination_final_report_recommendation_and_closure(app
         action2_name="Wali Kota Kendari",
         action2_description="Pastikan ketersediaan blangko.",
     )
-    assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
+    assert response.status_code == 302, re.findall(r"alert-danger[^>]*>([^<]+)", response.get_data(as_text=True))
     case = db.session.get(Complaint, filed.id)
     assert case.status is CaseStatus.CORRECTIVE_MONITORING
     actions = db.session.scalars(select(CorrectiveAction).order_by(CorrectiveAction.id)).all()
@@ -245,7 +247,7 @@ def test_an_agreement_sets_the_clarification_term_for_its_region(filed, staff):
 
 
 def test_old_rule_set_gives_one_more_monitoring_period(filed, staff):
-    staff.notify(filed)
+    staff.ready_for_final_report(filed)
     filed.rule_set = clocks.OLD_RULE_SET  # a case registered before the switch-over keeps the old rules
     db.session.commit()
     workflow.issue_final_report(
@@ -269,7 +271,7 @@ def test_old_rule_set_gives_one_more_monitoring_period(filed, staff):
 
 
 def test_no_maladministration_closes_the_case(filed, staff):
-    staff.notify(filed)
+    staff.ready_for_final_report(filed)
     with pytest.raises(RuleError):
         workflow.issue_final_report(
             filed, conclusion="not_found", summary="x", form_codes=["tidak_patut"], by=staff.supervisor
@@ -283,7 +285,7 @@ def test_no_maladministration_closes_the_case(filed, staff):
 
 
 def test_closing_after_monitoring_needs_every_action_implemented(filed, staff):
-    staff.notify(filed)
+    staff.ready_for_final_report(filed)
     workflow.issue_final_report(
         filed,
         conclusion="found",
@@ -405,3 +407,89 @@ def test_the_database_refuses_rows_whose_status_contradicts_their_columns(filed,
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_rules_from_the_casework_review(filed, staff):
+    # Registration needs the material checks as well as the formal ones.
+    workflow.record_checks(filed, {**ALL_CHECKS, "within_remit": False}, by=staff.supervisor)
+    with pytest.raises(RuleError):
+        workflow.register(filed, by=staff.supervisor)
+    # Staff never close a report as withdrawn by its reporter.
+    with pytest.raises(RuleError):
+        workflow.reject(filed, "dicabut_pelapor", "x", by=staff.supervisor)
+    db.session.rollback()
+    staff.examine(db.session.get(Complaint, filed.id))
+    case = db.session.get(Complaint, filed.id)
+    workflow.request_clarification(case, "Pertanyaan", by=staff.examiner)
+    db.session.commit()
+    # No notice while the unit's answer is still awaited.
+    with pytest.raises(RuleError):
+        workflow.send_notice(case, "Kesimpulan", by=staff.examiner)
+    db.session.rollback()
+
+
+def test_manual_resolution_needs_a_reason_in_fact(filed, staff):
+    staff.ready_for_final_report(filed)
+    workflow.issue_final_report(
+        filed,
+        conclusion="found",
+        summary="Temuan",
+        form_codes=["penundaan_berlarut"],
+        actions=[workflow.PlannedAction("unit", "Kepala", "A")],
+        by=staff.supervisor,
+    )
+    db.session.commit()
+    with pytest.raises(RuleError):
+        workflow.escalate_to_resolution(filed, "Terlalu cepat", by=staff.examiner)
+    db.session.rollback()
+    action = db.session.scalar(select(CorrectiveAction))
+    workflow.record_verdict(action, "partly", "Sebagian", by=staff.examiner)
+    workflow.record_verdict(action, "implemented", "Kini lengkap", by=staff.examiner)  # a verdict can improve
+    db.session.commit()
+    with pytest.raises(RuleError):
+        workflow.record_verdict(action, "not_implemented", "Mundur", by=staff.examiner)
+    db.session.rollback()
+    assert action.clock.status is ClockStatus.MET
+
+
+def test_old_rules_second_period_spares_implemented_actions(filed, staff):
+    staff.ready_for_final_report(filed)
+    filed.rule_set = clocks.OLD_RULE_SET
+    db.session.commit()
+    workflow.issue_final_report(
+        filed,
+        conclusion="found",
+        summary="Temuan",
+        form_codes=["penundaan_berlarut"],
+        actions=[workflow.PlannedAction("unit", "Kepala", "A"), workflow.PlannedAction("unit", "Kepala", "B")],
+        by=staff.supervisor,
+    )
+    db.session.commit()
+    first, second = db.session.scalars(select(CorrectiveAction).order_by(CorrectiveAction.id)).all()
+    workflow.record_verdict(first, "implemented", "Selesai", by=staff.examiner)
+    db.session.commit()
+    sweep.sweep(today=second.clock.due_on + timedelta(days=1))
+    first, second = db.session.scalars(select(CorrectiveAction).order_by(CorrectiveAction.id)).all()
+    assert first.clock.status is ClockStatus.MET and second.clock.status is ClockStatus.RUNNING  # its second period
+    workflow.record_verdict(second, "implemented", "Selesai", by=staff.examiner)
+    db.session.commit()
+    sweep.sweep(today=second.clock.due_on + timedelta(days=1))
+    assert db.session.get(Complaint, filed.id).status is CaseStatus.CORRECTIVE_MONITORING
+    workflow.close_after_monitoring(filed, "Semua dilaksanakan", by=staff.supervisor)
+    db.session.commit()
+    assert db.session.get(Complaint, filed.id).closure_reason_code == "selesai_tindakan_korektif"
+
+
+def test_a_quick_response_clock_is_met_by_the_first_step(seeded):
+    staff = Staff()
+    case = workflow.open_case(
+        CaseKind.QUICK_RESPONSE,
+        unit_id=factories.unit().id,
+        event_date=clocks.case_today_for(staff.examiner.office),
+        account="Pasien ditolak",
+        substance_area_code="kesehatan",
+        by=staff.examiner,
+    )
+    workflow.record_step(case, "direct_clarification", "Menghubungi kepala puskesmas", by=staff.examiner)
+    db.session.commit()
+    assert clock_of(case, "quick_response").status is ClockStatus.MET

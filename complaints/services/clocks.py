@@ -73,13 +73,13 @@ def start_clock(complaint: Complaint, kind: str, *, on: date | None = None) -> C
     return clock
 
 
-def running_clock(complaint: Complaint, kind: str) -> Clock | None:
+def running_clock(complaint: Complaint, kind: str, *, include_breached: bool = False) -> Clock | None:
+    statuses = OPEN_STATUSES if include_breached else (ClockStatus.RUNNING, ClockStatus.PAUSED)
     return db.session.scalar(
-        select(Clock).where(
-            Clock.complaint_id == complaint.id,
-            Clock.kind == kind,
-            Clock.status.in_([ClockStatus.RUNNING, ClockStatus.PAUSED]),
-        )
+        select(Clock)
+        .where(Clock.complaint_id == complaint.id, Clock.kind == kind, Clock.status.in_(statuses))
+        .order_by(Clock.id.desc())
+        .limit(1)
     )
 
 
@@ -109,15 +109,19 @@ def resume_clock(clock: Clock, on: date) -> None:
 
 
 def meet_clock(clock: Clock) -> None:
-    if clock.status in {ClockStatus.RUNNING, ClockStatus.PAUSED}:
+    """The duty is done; a breached clock becomes met too (late: its breached_at stays for the statistics)."""
+    if clock.status in {ClockStatus.RUNNING, ClockStatus.PAUSED, ClockStatus.BREACHED}:
         clock.status = ClockStatus.MET
         clock.met_at = utcnow()
         clock.paused_on = None
         clock.remaining_days = None
 
 
+OPEN_STATUSES = (ClockStatus.RUNNING, ClockStatus.PAUSED, ClockStatus.BREACHED)
+
+
 def cancel_clock(clock: Clock) -> None:
-    if clock.status in {ClockStatus.RUNNING, ClockStatus.PAUSED}:
+    if clock.status in OPEN_STATUSES:
         clock.status = ClockStatus.CANCELLED
         clock.paused_on = None
         clock.remaining_days = None
@@ -125,9 +129,7 @@ def cancel_clock(clock: Clock) -> None:
 
 def cancel_open_clocks(complaint: Complaint) -> None:
     for clock in db.session.scalars(
-        select(Clock).where(
-            Clock.complaint_id == complaint.id, Clock.status.in_([ClockStatus.RUNNING, ClockStatus.PAUSED])
-        )
+        select(Clock).where(Clock.complaint_id == complaint.id, Clock.status.in_(OPEN_STATUSES))
     ):
         clock.status = ClockStatus.CANCELLED
         clock.paused_on = None

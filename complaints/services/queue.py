@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from complaints.extensions import db
 from complaints.models import CaseStatus, Clock, ClockStatus, Complaint, FinalReport, Office, final_report_forms
@@ -24,12 +24,24 @@ class QueueFilters:
     include_closed: bool = False
 
 
+#: Clocks still waiting on someone: running, or breached and not yet done (a breach stays overdue until met).
+WAITING = (ClockStatus.RUNNING, ClockStatus.BREACHED)
+
+
 def _next_due():
     return (
         select(Clock.complaint_id, func.min(Clock.due_on).label("next_due"))
-        .where(Clock.status == ClockStatus.RUNNING)
+        .where(Clock.status.in_(WAITING))
         .group_by(Clock.complaint_id)
         .subquery()
+    )
+
+
+def _overdue(today: date):
+    """Waiting past its date: running and due before today, or already breached and not yet done."""
+    return exists().where(
+        Clock.complaint_id == Complaint.id,
+        or_(Clock.status == ClockStatus.BREACHED, and_(Clock.status == ClockStatus.RUNNING, Clock.due_on < today)),
     )
 
 
@@ -60,7 +72,7 @@ def queue_query(office: Office, filters: QueueFilters, today: date):
         )
         query = query.where(or_(Complaint.suspected_form_code == filters.form_code, found))
     if filters.overdue:
-        query = query.where(next_due.c.next_due < today)
+        query = query.where(_overdue(today))
     if filters.due_within_days is not None:
         query = query.where(next_due.c.next_due <= today + timedelta(days=filters.due_within_days))
     # Earliest legal date first; cases with no running clock last, oldest first.
@@ -71,7 +83,7 @@ def next_due_dates(case_ids: list[int]) -> dict[int, tuple[date, str, str]]:
     """For each case, its first running clock: (due date, kind, who must act)."""
     rows = db.session.execute(
         select(Clock.complaint_id, Clock.due_on, Clock.kind, Clock.who_must_act)
-        .where(Clock.complaint_id.in_(case_ids), Clock.status == ClockStatus.RUNNING)
+        .where(Clock.complaint_id.in_(case_ids), Clock.status.in_(WAITING))
         .order_by(Clock.complaint_id, Clock.due_on)
     ).all()
     result: dict[int, tuple[date, str, str]] = {}
@@ -88,10 +100,6 @@ def status_counts(office: Office) -> dict[str, int]:
 
 
 def overdue_count(office: Office, today: date) -> int:
-    next_due = _next_due()
     return db.session.scalar(
-        select(func.count())
-        .select_from(Complaint)
-        .join(next_due, next_due.c.complaint_id == Complaint.id)
-        .where(Complaint.office_id == office.id, next_due.c.next_due < today)
+        select(func.count()).select_from(Complaint).where(Complaint.office_id == office.id, _overdue(today))
     )

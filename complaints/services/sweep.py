@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 
 from complaints.extensions import db
 from complaints.i18n import format_long_date
+from complaints.labels import CLOCK_LABELS
 from complaints.models import (
     Actor,
     CaseStatus,
@@ -25,8 +26,10 @@ from complaints.models import (
     Clock,
     ClockStatus,
     Complaint,
+    CorrectiveAction,
     Role,
     User,
+    Verdict,
 )
 from complaints.models.types import utcnow
 from complaints.services import clocks, history, outbox, workflow
@@ -119,8 +122,9 @@ def _remind(clock_id: int) -> None:
                 date=format_long_date(clock.due_on),
             ),
             body=_(
-                "A deadline on case %(number)s falls on %(date)s (%(basis)s).\n\n%(url)s\n\n%(office)s",
+                "A deadline on case %(number)s falls on %(date)s: %(kind)s (%(basis)s).\n\n%(url)s\n\n%(office)s",
                 number=_case_number(case),
+                kind=str(CLOCK_LABELS.get(clock.kind, clock.kind)),
                 date=format_long_date(clock.due_on),
                 basis=clock.legal_basis,
                 url=external_url("reports.track") if clock.who_must_act is Actor.REPORTER else "",
@@ -172,7 +176,9 @@ def _escalate(clock_id: int) -> None:
         request = db.session.scalar(select(ClarificationRequest).where(ClarificationRequest.clock_id == clock.id))
         if request is not None and request.status is ClarificationStatus.OPEN:
             request.status = ClarificationStatus.UNANSWERED
-            if request.round == 1 and case.status is CaseStatus.EXAMINATION:
+            if case.status is not CaseStatus.EXAMINATION:
+                pass  # the examination has moved on; nothing to chase
+            elif request.round == 1:
                 workflow._send_clarification(case, request.questions, 2, by=None)
             else:
                 _alert_supervisors(
@@ -185,16 +191,12 @@ def _escalate(clock_id: int) -> None:
                 )
     elif clock.kind == "corrective_action" and case.status is CaseStatus.CORRECTIVE_MONITORING:
         if clock.rule_set == clocks.OLD_RULE_SET and not _had_second_period(case):
-            # Old practice: one further 30-day monitoring period for the whole case before resolution.
-            for other in db.session.scalars(
-                select(Clock).where(
-                    Clock.complaint_id == case.id,
-                    Clock.kind == "corrective_action",
-                    Clock.status == ClockStatus.RUNNING,
-                )
-            ):
-                clocks.cancel_clock(other)
-            clocks.start_clock(case, "corrective_action")
+            # Old practice: one further 30-day monitoring period before resolution, for every action not yet done.
+            for action in db.session.scalars(select(CorrectiveAction).where(CorrectiveAction.complaint_id == case.id)):
+                if action.verdict is Verdict.IMPLEMENTED:
+                    continue
+                clocks.cancel_clock(action.clock)
+                action.clock = clocks.start_clock(case, "corrective_action")
             history.record_event(case, "second_monitoring_period", actor_label=_("System"), payload={})
         else:
             workflow.escalate_to_resolution(case, _("Corrective actions not carried out in time."), by=None)
@@ -204,7 +206,7 @@ def _escalate(clock_id: int) -> None:
             _(
                 "A deadline on case %(number)s has passed: %(kind)s, due %(date)s.",
                 number=_case_number(case),
-                kind=clock.kind,
+                kind=str(CLOCK_LABELS.get(clock.kind, clock.kind)),
                 date=format_long_date(clock.due_on),
             ),
         )

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from complaints.extensions import db
-from complaints.models import Actor, CaseEvent, CaseStatus, Clock, Complaint, ReporterIdentity, User
+from complaints.models import Actor, CaseEvent, CaseStatus, Clock, Complaint, FinalReport, ReporterIdentity, User
 from complaints.services import clocks
 from complaints.services.intake import access_key_matches, format_tracking_number, normalise_code
 
@@ -57,6 +57,9 @@ class TrackingView:
     status: PublicStatus
     next_date: NextDate | None
     events: list[CaseEvent]
+    #: The reporter may still answer the notice before the final report.
+    notice_open: bool
+    final_report: FinalReport | None
 
 
 def tracking_view(complaint: Complaint) -> TrackingView:
@@ -69,7 +72,9 @@ def tracking_view(complaint: Complaint) -> TrackingView:
             .order_by(CaseEvent.seq)
         )
     )
-    return TrackingView(complaint, public_status(complaint), next_date, events)
+    notice_open = clocks.running_clock(complaint, "pre_report_response") is not None
+    final_report = db.session.scalar(select(FinalReport).where(FinalReport.complaint_id == complaint.id))
+    return TrackingView(complaint, public_status(complaint), next_date, events, notice_open, final_report)
 
 
 def find_by_number(number: str) -> Complaint | None:

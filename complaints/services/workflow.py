@@ -26,6 +26,7 @@ from complaints.models import (
     CaseStatus,
     ClarificationRequest,
     ClarificationStatus,
+    ClockStatus,
     ClosureReason,
     Complaint,
     Conclusion,
@@ -147,6 +148,8 @@ def _event(case: Complaint, type_: str, user: User | None, *, public: bool = Fal
 def reporter_label(case: Complaint) -> str:
     """How the reporter is named to anyone outside the Ombudsman."""
     if case.reporter is None:
+        if case.kind is CaseKind.QUICK_RESPONSE:
+            return _("Quick response of the Ombudsman")
         return _("Own-motion investigation (no reporter)")
     return "Pelapor (dirahasiakan)" if case.confidential else case.reporter.full_name
 
@@ -267,11 +270,12 @@ def _register(case: Complaint, today: date) -> None:
 def register(case: Complaint, *, by: User) -> None:
     """The office (rapat perwakilan) accepts the report: it gets its registration number."""
     guard(case, "register", by)
-    missing = [str(label) for code, label in FORMAL_CHECKS.items() if not case.verification_checks.get(code)]
+    checks = {**FORMAL_CHECKS, **MATERIAL_CHECKS}
+    missing = [str(label) for code, label in checks.items() if not case.verification_checks.get(code)]
     if missing:
         raise RuleError(_l("The formal requirements are not all met: %(items)s.", items="; ".join(missing)))
     today = clocks.case_today(case)
-    verification = clocks.running_clock(case, "verification")
+    verification = clocks.running_clock(case, "verification", include_breached=True)
     if verification is not None:
         clocks.meet_clock(verification)
     _register(case, today)
@@ -319,8 +323,14 @@ def close_case(case: Complaint, reason_code: str, note: str, *, by: User | None,
     )
 
 
+#: Only the reporter withdraws a report; staff never close one with that reason.
+WITHDRAWN = "dicabut_pelapor"
+
+
 def reject(case: Complaint, reason_code: str, note: str, *, by: User) -> None:
     guard(case, "reject", by)
+    if reason_code == WITHDRAWN:
+        raise RuleError(_l("Choose a closure reason that fits this stage."), "reason")
     close_case(case, reason_code, note, by=by, stages={"verification"})
 
 
@@ -332,6 +342,13 @@ def transfer(case: Complaint, to_office: Office, note: str, *, by: User) -> None
     from_office = case.office
     case.office = to_office
     case.examiner_id = None
+    # The receiving office verifies afresh, on its own clock.
+    for kind in ("verification", "completion"):
+        old = clocks.running_clock(case, kind, include_breached=True)
+        if old is not None:
+            clocks.cancel_clock(old)
+    case.status = S.RECEIVED
+    clocks.start_clock(case, "verification")
     _event(case, "transferred", by, public=True, from_office=from_office.code, to_office=to_office.code, note=note)
     notify_reporter(
         case,
@@ -378,6 +395,7 @@ def request_clarification(case: Complaint, questions: str, *, by: User) -> Clari
     )
     if rounds >= 2:
         raise RuleError(_l("Two written requests have been sent; the next step is a summons."))
+    _quick_response_answered(case)
     return _send_clarification(case, questions, rounds + 1, by=by)
 
 
@@ -464,12 +482,20 @@ EXAMINATION_STEPS = {
 }
 
 
+def _quick_response_answered(case: Complaint) -> None:
+    """A quick response's short clock is met by the officer's first action on it."""
+    clock = clocks.running_clock(case, "quick_response", include_breached=True)
+    if clock is not None:
+        clocks.meet_clock(clock)
+
+
 def record_step(case: Complaint, step: str, note: str, *, by: User) -> None:
     guard(case, "record_step", by)
     if step not in EXAMINATION_STEPS:
         raise RuleError(_l("Choose the kind of step."), "step")
     if not note.strip():
         raise RuleError(_l("Describe what was done and found."), "note")
+    _quick_response_answered(case)
     _event(case, "examination_step", by, step=step, note=note)
 
 
@@ -485,6 +511,7 @@ def send_notice(case: Complaint, conclusion: str, *, by: User) -> None:
         raise RuleError(_l("Write the conclusion for the reporter."), "conclusion")
     if case.reporter is None:
         raise RuleError(_l("An own-motion case has no reporter to notify; issue the final report."))
+    _no_open_request(case)
     case.status = S.PRE_REPORT_NOTICE
     clock = clocks.start_clock(case, "pre_report_response")
     _event(case, "notice_sent", by, public=True, conclusion=conclusion, due_on=clock.due_on.isoformat())
@@ -505,9 +532,19 @@ def send_notice(case: Complaint, conclusion: str, *, by: User) -> None:
     )
 
 
+def _no_open_request(case: Complaint) -> None:
+    open_request = db.session.scalar(
+        select(ClarificationRequest.id).where(
+            ClarificationRequest.complaint_id == case.id, ClarificationRequest.status == ClarificationStatus.OPEN
+        )
+    )
+    if open_request is not None:
+        raise RuleError(_l("A clarification request is still open; wait for its answer or its due date."))
+
+
 def reopen_examination(case: Complaint, reason: str, *, by: User) -> None:
     guard(case, "reopen_examination", by)
-    clock = clocks.running_clock(case, "pre_report_response")
+    clock = clocks.running_clock(case, "pre_report_response", include_breached=True)
     if clock is not None:
         clocks.meet_clock(clock)
     case.status = S.EXAMINATION
@@ -551,9 +588,18 @@ def issue_final_report(
             raise RuleError(_l("List at least one corrective action."), "actions")
     elif forms or actions:
         raise RuleError(_l("Forms and corrective actions belong only to a finding of maladministration."), "forms")
+    _no_open_request(case)
     notice_clock = clocks.running_clock(case, "pre_report_response")
-    if notice_clock is not None:
-        clocks.meet_clock(notice_clock)
+    if notice_clock is not None and notice_clock.due_on >= clocks.case_today(case):
+        raise RuleError(
+            _l(
+                "The reporter may respond until %(date)s (14 days after the notice); the final report comes after.",
+                date=format_long_date(notice_clock.due_on),
+            )
+        )
+    breached = clocks.running_clock(case, "pre_report_response", include_breached=True)
+    if breached is not None:
+        clocks.meet_clock(breached)
     report = FinalReport(
         complaint_id=case.id,
         title=final_report_title(case),
@@ -587,6 +633,9 @@ def issue_final_report(
         )
     case.status = S.CORRECTIVE_MONITORING
     db.session.flush()
+    listed = "\n".join(
+        f"- {a.description} ({a.addressee_name}; {format_long_date(a.clock.due_on)})" for a in report.actions
+    )
     for address in unit_recipients(case):
         outbox.queue_email(
             to=address,
@@ -595,8 +644,9 @@ def issue_final_report(
             ),
             body=_(
                 "The Ombudsman has found maladministration in case %(reg)s concerning %(unit)s and asks for the "
-                "corrective actions listed in the %(title)s, to be carried out and reported by their due dates."
-                "\n\n%(office)s",
+                "corrective actions listed in the %(title)s, to be carried out and reported by their due dates:"
+                "\n\n%(actions)s\n\n%(office)s",
+                actions=listed,
                 reg=case.registration_number,
                 unit=case.unit.name,
                 title=report.title,
@@ -617,6 +667,8 @@ def record_verdict(action: CorrectiveAction, verdict: str, reason: str, *, by: U
     verdict = Verdict(verdict)
     if not reason.strip():
         raise RuleError(_l("Give the reason for the verdict."), "reason")
+    if action.verdict is Verdict.IMPLEMENTED:
+        raise RuleError(_l("This action has already been judged implemented."))
     action.verdict, action.verdict_reason, action.verdict_at, action.verdict_by_id = verdict, reason, utcnow(), by.id
     if verdict is Verdict.IMPLEMENTED:
         clocks.meet_clock(action.clock)
@@ -635,6 +687,13 @@ def escalate_to_resolution(case: Complaint, reason: str, *, by: User | None) -> 
     """Corrective actions not done (in time): the case goes to resolution and monitoring."""
     if by is not None:
         guard(case, "escalate_to_resolution", by)
+        actions = db.session.scalars(select(CorrectiveAction).where(CorrectiveAction.complaint_id == case.id)).all()
+        judged_short = any(a.verdict in {Verdict.PARTLY, Verdict.NOT_IMPLEMENTED} for a in actions)
+        lapsed = any(a.clock.status is ClockStatus.BREACHED for a in actions)
+        if not (judged_short or lapsed):
+            raise RuleError(
+                _l("Resolution follows a corrective action judged not (fully) implemented, or one whose term ran out.")
+            )
     elif case.status is not S.CORRECTIVE_MONITORING:
         return
     for action in db.session.scalars(select(CorrectiveAction).where(CorrectiveAction.complaint_id == case.id)):

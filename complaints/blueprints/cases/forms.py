@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from complaints.forms import BaseForm, NotInFuture
+from complaints.forms import BaseForm, DateWithin, NotInFuture
 from complaints.models import Addressee, CaseKind, Conclusion, Verdict
 from complaints.services.workflow import EXAMINATION_STEPS, FORMAL_CHECKS, MATERIAL_CHECKS
 
@@ -79,7 +79,7 @@ class StepForm(BaseForm):
 
 
 class NoteForm(BaseForm):
-    note = long_text(_l("Note"), 3000)
+    note = long_text(_l("Note for the reporter (it is sent to them)"), 3000)
 
 
 class NoticeForm(BaseForm):
@@ -157,7 +157,7 @@ class OutcomeForm(BaseForm):
             SelectChoice(Verdict.NOT_IMPLEMENTED.value, _l("Not implemented")),
         ],
     )
-    note = long_text(_l("Note"), 3000)
+    note = long_text(_l("Note for the reporter (it is sent to them)"), 3000)
 
 
 class NewCaseForm(BaseForm):
@@ -169,7 +169,9 @@ class NewCaseForm(BaseForm):
         ],
     )
     unit_id = SelectField(_l("Service unit"), coerce=int, validators=[DataRequired(message=REQUIRED)])
-    event_date = DateField(_l("Date of the event"), validators=[InputRequired(message=REQUIRED), NotInFuture()])
+    event_date = DateField(
+        _l("Date of the event"), validators=[InputRequired(message=REQUIRED), NotInFuture(), DateWithin(1990, 0)]
+    )
     account = long_text(_l("The situation"), 10000)
     substance_area_code = SelectField(_l("Subject area"), validators=[DataRequired(message=REQUIRED)])
 

@@ -1,7 +1,8 @@
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
@@ -39,8 +40,13 @@ STAFF = ("officer", "supervisor")
 PER_PAGE = 25
 
 
-def _case_or_404(case_id: int) -> Complaint:
-    case = db.session.get(Complaint, case_id)
+def _case_or_404(case_id: int, *, lock: bool = False) -> Complaint:
+    """The case, if it is the user's office's; with ``lock``, its row is locked until commit, so that two clicks
+    or two colleagues cannot take the same step twice (the second sees the first's result and is refused)."""
+    query = select(Complaint).where(Complaint.id == case_id)
+    if lock and db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    case = db.session.scalar(query)
     if case is None or case.office_id != current_user.office_id:
         abort(404)
     return case
@@ -132,7 +138,10 @@ def index():
 def _action_forms(case: Complaint) -> dict:
     """A form for each action this user may take now, choices filled from the case."""
     forms = {}
+    other_offices = db.session.scalar(select(func.count()).select_from(Office).where(Office.id != case.office_id))
     for name in workflow.ACTIONS:
+        if name == "transfer" and not other_offices:
+            continue  # nowhere to transfer to
         if workflow.allowed(case, name, current_user):
             forms[name] = ACTION_FORMS[name][0](formdata=None, prefix=name)
     if "record_checks" in forms:
@@ -148,7 +157,7 @@ def _fill_choices(case: Complaint, name: str, form) -> None:
     if name == "reject":
         reasons = db.session.scalars(
             select(ClosureReason)
-            .where(ClosureReason.stage.in_(["verification", "any"]))
+            .where(ClosureReason.stage.in_(["verification", "any"]), ClosureReason.code != workflow.WITHDRAWN)
             .order_by(ClosureReason.position)
         )
         form.reason.choices = [SelectChoice(r.code, r.label_id) for r in reasons]
@@ -307,7 +316,7 @@ ACTION_FORMS = {
 @bp.post("/<int:case_id>/<action>")
 @require_role(*STAFF)
 def act(case_id: int, action: str):
-    case = _case_or_404(case_id)
+    case = _case_or_404(case_id, lock=True)
     if action not in ACTION_FORMS:
         abort(404)
     form_class, perform = ACTION_FORMS[action]
@@ -316,13 +325,20 @@ def act(case_id: int, action: str):
     if form.validate_on_submit():
         try:
             perform(case, form, current_user)
+            db.session.commit()
         except RuleError as exc:
             db.session.rollback()
             field = getattr(form, exc.field, None) if exc.field else None
             (field.errors if field is not None else form.form_errors).append(str(exc))
+            flash(str(exc), "danger")
+        except IntegrityError:  # someone else took the same step at the same moment
+            db.session.rollback()
+            flash(_("The case was changed by someone else at the same moment. Check it and try again."), "warning")
+            return redirect(url_for("cases.show", case_id=case_id)), 303
         else:
-            db.session.commit()
             flash(_("Done: %(action)s.", action=workflow.ACTIONS[action].label), "success")
+            if db.session.get(Complaint, case_id).office_id != current_user.office_id:  # transferred away
+                return redirect(url_for("cases.index"))
             return redirect(url_for("cases.show", case_id=case.id))
     db.session.rollback()
     return _render_case(db.session.get(Complaint, case_id), {action: form}, 422)
