@@ -128,16 +128,17 @@ for _n in range(1, ACTION_ROWS + 1):
     )
 
 
+#: For corrective actions and for recommendations alike.
+VERDICT_CHOICES = [
+    SelectChoice(Verdict.IMPLEMENTED.value, _l("Implemented")),
+    SelectChoice(Verdict.PARTLY.value, _l("Partly implemented")),
+    SelectChoice(Verdict.NOT_IMPLEMENTED.value, _l("Not implemented")),
+]
+
+
 class VerdictForm(BaseForm):
     action_id = HiddenField(validators=[DataRequired()])
-    verdict = SelectField(
-        _l("Verdict"),
-        choices=[
-            SelectChoice(Verdict.IMPLEMENTED.value, _l("Implemented")),
-            SelectChoice(Verdict.PARTLY.value, _l("Partly implemented")),
-            SelectChoice(Verdict.NOT_IMPLEMENTED.value, _l("Not implemented")),
-        ],
-    )
+    verdict = SelectField(_l("Verdict"), choices=VERDICT_CHOICES)
     reason = long_text(_l("Reason"), 3000)
 
 
@@ -149,14 +150,7 @@ class RecommendationForm(BaseForm):
 
 
 class OutcomeForm(BaseForm):
-    outcome = SelectField(
-        _l("Outcome"),
-        choices=[
-            SelectChoice(Verdict.IMPLEMENTED.value, _l("Implemented")),
-            SelectChoice(Verdict.PARTLY.value, _l("Partly implemented")),
-            SelectChoice(Verdict.NOT_IMPLEMENTED.value, _l("Not implemented")),
-        ],
-    )
+    outcome = SelectField(_l("Outcome"), choices=VERDICT_CHOICES)
     note = long_text(_l("Note for the reporter (it is sent to them)"), 3000)
 
 
