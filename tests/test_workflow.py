@@ -493,3 +493,36 @@ def test_a_quick_response_clock_is_met_by_the_first_step(seeded):
     workflow.record_step(case, "direct_clarification", "Menghubungi kepala puskesmas", by=staff.examiner)
     db.session.commit()
     assert clock_of(case, "quick_response").status is ClockStatus.MET
+
+
+def test_the_same_new_case_form_twice_opens_one_case(app, seeded):
+    staff = Staff()
+    officer = app.test_client()
+    factories.login(officer, staff.examiner)
+    data = {
+        "kind": "own_motion",
+        "unit_id": factories.unit().id,
+        "event_date": "2026-11-01",
+        "account": "Situasi",
+        "substance_area_code": "kesehatan",
+        "submission_key": "b" * 32,
+    }
+    first, second = officer.post("/kasus/baru", data=data), officer.post("/kasus/baru", data=data)
+    assert first.headers["Location"] == second.headers["Location"]
+    assert db.session.scalar(select(func.count()).select_from(Complaint)) == 1
+    old = officer.post("/kasus/baru", data={**data, "submission_key": "c" * 32, "event_date": "1900-01-01"})
+    assert old.status_code == 422
+
+
+def test_staff_hear_when_the_reporter_acts(client, filed, staff):
+    workflow.request_documents(filed, "Bukti", by=staff.examiner)
+    db.session.commit()
+    from tests.filing import PDF, upload
+
+    client.post(
+        f"/lacak/{filed.tracking_number}/dokumen",
+        data={"documents": [upload(PDF, "b.pdf")]},
+        content_type="multipart/form-data",
+    )
+    notices = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "reporter_documents")).all()
+    assert [m.recipient for m in notices] == [staff.supervisor.email] and f"/kasus/{filed.id}" in notices[0].body

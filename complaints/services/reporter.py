@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from complaints.extensions import db
 from complaints.models import AttachmentKind, CaseStatus, Complaint, User
 from complaints.models.types import utcnow
-from complaints.services import clocks, history, outbox, uploads
+from complaints.services import clocks, history, outbox, uploads, workflow
 from complaints.services.errors import RuleError
 
 WITHDRAWN = "dicabut_pelapor"
@@ -45,6 +45,7 @@ def supply_documents(
     if verification is not None:
         clocks.resume_clock(verification, today)
     complaint.status = CaseStatus.VERIFICATION
+    workflow.notify_office(complaint, _("the reporter supplied the missing documents"), "reporter_documents")
     history.record_event(
         complaint,
         "documents_supplied",
@@ -66,6 +67,7 @@ def respond_to_notice(
     for checked in files:
         uploads.store(complaint, checked, AttachmentKind.NOTICE_RESPONSE, by=_actor(by))
     clocks.meet_clock(clock)
+    workflow.notify_office(complaint, _("the reporter answered the conclusion"), "reporter_response")
     history.record_event(
         complaint,
         "notice_answered",
@@ -81,6 +83,7 @@ def withdraw(complaint: Complaint, reason: str, *, by: User | None = None) -> No
     if complaint.is_closed:
         raise RuleError(_l("This report is already closed."))
     clocks.cancel_open_clocks(complaint)
+    workflow.notify_office(complaint, _("the reporter withdrew the report"), "reporter_withdrew")
     complaint.status = CaseStatus.CLOSED
     complaint.closed_at = utcnow()
     complaint.closure_reason_code = WITHDRAWN

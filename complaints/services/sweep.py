@@ -107,7 +107,7 @@ def _recipients(clock: Clock, case: Complaint) -> list[str]:
         return [case.reporter.email] if case.reporter else []
     if clock.who_must_act in {Actor.SERVICE_UNIT, Actor.SUPERIOR}:
         return workflow.unit_recipients(case)
-    return [case.examiner.email] if case.examiner else _office_supervisors(case)
+    return workflow.office_recipients(case)
 
 
 def _remind(clock_id: int) -> None:
@@ -127,7 +127,11 @@ def _remind(clock_id: int) -> None:
                 kind=str(CLOCK_LABELS.get(clock.kind, clock.kind)),
                 date=format_long_date(clock.due_on),
                 basis=clock.legal_basis,
-                url=external_url("reports.track") if clock.who_must_act is Actor.REPORTER else "",
+                url=external_url("reports.track")
+                if clock.who_must_act is Actor.REPORTER
+                else external_url("cases.show", case_id=case.id)
+                if clock.who_must_act is Actor.OMBUDSMAN
+                else "",
                 office=case.office.name,
             ),
             kind="clock_reminder",

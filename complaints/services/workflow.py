@@ -160,6 +160,34 @@ def notify_reporter(case: Complaint, subject: str, body: str, kind: str) -> None
     outbox.queue_email(to=case.reporter.email, subject=subject, body=body, kind=kind, complaint=case)
 
 
+def office_recipients(case: Complaint) -> list[str]:
+    """Who at the Ombudsman hears of the case: its examiner, else the office's supervisors."""
+    if case.examiner is not None and case.examiner.active:
+        return [case.examiner.email]
+    return list(
+        db.session.scalars(
+            select(User.email).where(User.office_id == case.office_id, User.role == Role.SUPERVISOR, User.active)
+        )
+    )
+
+
+def notify_office(case: Complaint, what: str, kind: str) -> None:
+    for address in office_recipients(case):
+        outbox.queue_email(
+            to=address,
+            subject=_("Case %(number)s: %(what)s", number=case.registration_number or case.tracking_number, what=what),
+            body=_(
+                "%(what)s\n\nCase %(number)s, %(unit)s.\n%(link)s",
+                what=what,
+                number=case.registration_number or case.tracking_number,
+                unit=case.unit.name,
+                link=external_url("cases.show", case_id=case.id),
+            ),
+            kind=kind,
+            complaint=case,
+        )
+
+
 def unit_recipients(case: Complaint) -> list[str]:
     """The unit's heads, and under an active agreement the region's liaisons."""
     addresses = [head.email for head in case.unit.heads if head.active]
@@ -747,6 +775,7 @@ def open_case(
     account: str,
     substance_area_code: str,
     by: User,
+    submission_key: str | None = None,
 ) -> Complaint:
     """A quick response (RCO) to an emergency, or an own-motion investigation: opened by an officer, registered at
     once and examined by the officer who opened it. Neither has a reporter's identity on file."""
@@ -755,6 +784,10 @@ def open_case(
 
     if by.role not in OPENING_ROLES or by.office_id is None:
         raise RuleError(_l("Only Ombudsman officers open cases themselves."))
+    if submission_key:
+        earlier = db.session.scalar(select(Complaint).where(Complaint.submission_key == submission_key))
+        if earlier is not None:
+            return earlier  # the same form sent again
     if kind is CaseKind.REPORT:
         raise RuleError(_l("Reports are filed by the public."))
     unit = db.session.get(ServiceUnit, unit_id)
@@ -767,6 +800,7 @@ def open_case(
         raise RuleError(_l("The date cannot be in the future."), "event_date")
     case = Complaint(
         kind=kind,
+        submission_key=submission_key,
         tracking_number=new_tracking_number(),
         access_key_hash=hash_access_key(new_access_key()),  # nobody outside holds a key to these cases
         rule_set=clocks.rule_set_on(today),

@@ -1,5 +1,7 @@
 """One small form per workflow action; the view fills the choices from the case."""
 
+import secrets
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -12,7 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from complaints.forms import BaseForm, DateWithin, NotInFuture
 from complaints.models import Addressee, CaseKind, Conclusion, Verdict
@@ -168,6 +170,8 @@ class NewCaseForm(BaseForm):
     )
     account = long_text(_l("The situation"), 10000)
     substance_area_code = SelectField(_l("Subject area"), validators=[DataRequired(message=REQUIRED)])
+    #: The same form sent twice opens one case.
+    submission_key = HiddenField(default=lambda: secrets.token_hex(16), validators=[Regexp(r"^[0-9a-f]{32}$")])
 
 
 class QueueFilterForm(BaseForm):

@@ -403,6 +403,7 @@ def new():
                 account=form.account.data,
                 substance_area_code=form.substance_area_code.data,
                 by=current_user,
+                submission_key=form.submission_key.data,
             )
         except RuleError as exc:
             db.session.rollback()
