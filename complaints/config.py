@@ -7,6 +7,8 @@
 import os
 from pathlib import Path
 
+from celery.schedules import crontab
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", PROJECT_ROOT / "instance"))
 
@@ -103,6 +105,8 @@ class BaseConfig:
             "beat_schedule": {
                 "relay-outbox": {"task": "complaints.notifications.relay", "schedule": 60.0},
                 "sweep-clocks": {"task": "complaints.clocks.sweep", "schedule": 15 * 60.0},
+                # 23:00 UTC is 07:00 in Kendari (WITA): the digest is there when the office opens.
+                "liaison-digests": {"task": "complaints.portal.digests", "schedule": crontab(hour=23, minute=0)},
             },
         }
 

@@ -99,6 +99,12 @@ PAYLOAD_LABELS = {
     "response": _l("Response"),
 }
 
+SUBMISSION_LABELS = {
+    "answer": _l("Answer to a clarification request"),
+    "supplement": _l("Supplement to an answer"),
+    "action_report": _l("Report on a corrective action"),
+}
+
 CLOCK_STATUS_LABELS = {
     "running": _l("running"),
     "paused": _l("paused"),
@@ -206,6 +212,9 @@ STAFF_EVENT_LABELS = {
     "reminder_sent": _l("Reminder sent"),
     "deadline_missed": _l("Deadline missed"),
     "second_monitoring_period": _l("Second monitoring period started"),
+    "unit_supplement": _l("The unit sent a supplement"),
+    "action_reported": _l("The unit reported on a corrective action"),
+    "forwarded": _l("The liaison forwarded an item"),
 }
 
 
@@ -220,6 +229,7 @@ def register_template_labels(app) -> None:
         CLOCK_LABELS=CLOCK_LABELS,
         CLOCK_STATUS_LABELS=CLOCK_STATUS_LABELS,
         PAYLOAD_LABELS=PAYLOAD_LABELS,
+        SUBMISSION_LABELS=SUBMISSION_LABELS,
         VERDICT_LABELS=VERDICT_LABELS,
         CLARIFICATION_STATUS_LABELS=CLARIFICATION_STATUS_LABELS,
         STATUS_LABELS=STATUS_LABELS,

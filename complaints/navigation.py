@@ -25,8 +25,8 @@ NAVIGATION: dict[Role, list[NavItem]] = {
     Role.CITIZEN: [NavItem("reports.mine", _l("My reports"))],
     Role.OFFICER: _OFFICE,
     Role.SUPERVISOR: _OFFICE,
-    Role.UNIT_HEAD: [NavItem("units.mine", _l("My units"))],
-    Role.LIAISON: [NavItem("units.region", _l("My region"))],
+    Role.UNIT_HEAD: [NavItem("units.mine", _l("My units")), NavItem("units.record", _l("Record"))],
+    Role.LIAISON: [NavItem("units.region", _l("My region")), NavItem("units.record", _l("Record"))],
     Role.ADMIN: [
         NavItem("admin.users", _l("Users")),
         NavItem("admin.units", _l("Service units")),

@@ -29,6 +29,7 @@ from complaints.models.places import (
     UnitKind,
     agreement_liaisons,
 )
+from complaints.models.portal import DigestSent, JointReview, SubmissionKind, UnitSubmission
 from complaints.models.reference import ClosureReason, MaladministrationForm, SubstanceArea
 from complaints.models.workflow import (
     Addressee,
@@ -51,6 +52,10 @@ __all__ = [
     "Attachment",
     "AttachmentKind",
     "CaseKind",
+    "DigestSent",
+    "JointReview",
+    "SubmissionKind",
+    "UnitSubmission",
     "ClarificationRequest",
     "ClarificationStatus",
     "Conclusion",

@@ -194,6 +194,8 @@ class AttachmentKind(enum.StrEnum):
     EVIDENCE = "evidence"
     SUPPLEMENT = "supplement"
     NOTICE_RESPONSE = "notice_response"
+    #: Sent by a service unit with an answer or an action report (see UnitSubmission).
+    UNIT_DOCUMENT = "unit_document"
 
 
 class UploadType(enum.StrEnum):
@@ -233,5 +235,7 @@ class Attachment(db.Model):
     private: Mapped[bool] = mapped_column(default=False)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The unit's answer or report this file came with.
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("unit_submissions.id"), index=True)
 
     complaint: Mapped[Complaint] = relationship(back_populates="attachments")

@@ -92,6 +92,8 @@ class Clock(db.Model):
     #: Days (of ``day_type``) left when paused; resuming counts them again from the resume date.
     remaining_days: Mapped[int | None] = mapped_column(Integer)
     met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The office's local date the duty was done: on time when ``met_on <= due_on`` (the figures count this).
+    met_on: Mapped[date | None] = mapped_column(Date)
     breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: How many escalations the sweep has applied (a breach escalates exactly once: 0 → 1).
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)

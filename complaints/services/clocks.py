@@ -113,6 +113,7 @@ def meet_clock(clock: Clock) -> None:
     if clock.status in {ClockStatus.RUNNING, ClockStatus.PAUSED, ClockStatus.BREACHED}:
         clock.status = ClockStatus.MET
         clock.met_at = utcnow()
+        clock.met_on = case_today(clock.complaint)
         clock.paused_on = None
         clock.remaining_days = None
 

@@ -9,7 +9,12 @@ import importlib
 from celery import Celery, Task
 from flask import Flask
 
-TASK_MODULES = ("complaints.tasks.health", "complaints.tasks.notifications", "complaints.tasks.clocks")
+TASK_MODULES = (
+    "complaints.tasks.health",
+    "complaints.tasks.notifications",
+    "complaints.tasks.clocks",
+    "complaints.tasks.portal",
+)
 
 
 def celery_init_app(app: Flask) -> Celery:

@@ -28,6 +28,7 @@ from complaints.models import (
     Role,
     ServiceUnit,
     SubstanceArea,
+    UnitSubmission,
     User,
 )
 from complaints.security import page_number
@@ -189,6 +190,9 @@ def _render_case(case: Complaint, forms: dict | None = None, status: int = 200):
             select(CorrectiveAction).where(CorrectiveAction.complaint_id == case.id).order_by(CorrectiveAction.id)
         ).all(),
         "recommendation": db.session.scalar(select(Recommendation).where(Recommendation.complaint_id == case.id)),
+        "submissions": db.session.scalars(
+            select(UnitSubmission).where(UnitSubmission.complaint_id == case.id).order_by(UnitSubmission.id)
+        ).all(),
         "events": db.session.scalars(
             select(CaseEvent).where(CaseEvent.complaint_id == case.id).order_by(CaseEvent.seq)
         ).all(),

@@ -1,9 +1,22 @@
-from flask import render_template
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from complaints.access import require_role
 from complaints.blueprints.units import bp
-from complaints.services import directory
+from complaints.blueprints.units.forms import ActionReportForm, AnswerForm, ForwardForm
+from complaints.extensions import db
+from complaints.models import Complaint, User
+from complaints.services import directory, figures, portal, uploads
+from complaints.services.calendar import office_today
+from complaints.services.errors import RuleError
+from complaints.services.letters import clarification_letter_pdf
+from complaints.services.links import external_url
+from complaints.services.workflow import reporter_label
+
+PORTAL = ("unit_head", "liaison")
+INVALID = 422
 
 
 @bp.get("/unit-saya")
@@ -11,11 +24,179 @@ from complaints.services import directory
 def mine():
     units = current_user.units
     agreements = {unit.id: directory.current_agreement(unit.region) for unit in units}
-    return render_template("units/mine.html", units=units, agreements=agreements)
+    return render_template(
+        "units/mine.html", units=units, agreements=agreements, items=portal.inbox(current_user), today=office_today()
+    )
 
 
 @bp.get("/wilayah-saya")
 @require_role("liaison")
 def region():
     region = directory.get_region(current_user.region.code)
-    return render_template("units/region.html", region=region, agreement=directory.current_agreement(region))
+    return render_template(
+        "units/region.html",
+        region=region,
+        agreement=directory.current_agreement(region),
+        items=portal.inbox(current_user),
+        today=office_today(),
+    )
+
+
+def _forward_form(prefix: str) -> ForwardForm | None:
+    if current_user.role.value != "liaison":
+        return None
+    form = ForwardForm(prefix=prefix)
+    form.to.choices = [SelectChoice(0, "—")] + [
+        SelectChoice(u.id, f"{u.full_name} · {', '.join(unit.name for unit in u.units)}")
+        for u in portal.heads_in_region(current_user)
+    ]
+    return form
+
+
+def _perform(action, done_message: str, target: str):
+    try:
+        action()
+        db.session.commit()
+    except RuleError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+        return False
+    flash(done_message, "success")
+    return redirect(target)
+
+
+# --- clarification requests ------------------------------------------------------------------------------------
+
+
+@bp.route("/portal/permintaan/<int:request_id>", methods=["GET", "POST"])
+@require_role(*PORTAL)
+def clarification(request_id: int):
+    item = portal.request_in_reach(request_id, current_user) or abort(404)
+    case = item.complaint
+    answer_form = AnswerForm(prefix="answer") if current_user.role.value == "unit_head" else None
+    forward_form = _forward_form("forward")
+    status = 200
+    if request.method == "POST":
+        target = url_for("units.clarification", request_id=item.id)
+        if answer_form is not None and "answer-text" in request.form:
+            if answer_form.validate():
+                first = item.status.value == "open"
+                perform = portal.answer_request if first else portal.add_supplement
+                done = _perform(
+                    lambda: perform(item, answer_form.text.data, answer_form.checked, by=current_user),
+                    _("Your answer has been sent to the Ombudsman."),
+                    target,
+                )
+                if done:
+                    return done
+        elif forward_form is not None and forward_form.validate():
+            done = _perform(
+                lambda: portal.forward(
+                    case,
+                    _("Clarification request %(round)d", round=item.round),
+                    external_url("units.clarification", request_id=item.id),
+                    db.session.get(User, forward_form.to.data) or abort(400),
+                    forward_form.note.data,
+                    by=current_user,
+                ),
+                _("Forwarded."),
+                target,
+            )
+            if done:
+                return done
+        status = INVALID
+    return render_template(
+        "units/request.html",
+        item=item,
+        case=case,
+        reporter=reporter_label(case),
+        answers=portal.submissions_for(request_id=item.id),
+        attachments=portal.visible_attachments(case),
+        answer_form=answer_form,
+        forward_form=forward_form,
+    ), status
+
+
+@bp.get("/portal/permintaan/<int:request_id>/surat.pdf")
+@require_role(*PORTAL)
+def clarification_letter(request_id: int):
+    item = portal.request_in_reach(request_id, current_user) or abort(404)
+    response = current_app.response_class(clarification_letter_pdf(item), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="klarifikasi-{item.round}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- corrective actions ----------------------------------------------------------------------------------------
+
+
+@bp.route("/portal/tindakan/<int:action_id>", methods=["GET", "POST"])
+@require_role(*PORTAL)
+def corrective_action(action_id: int):
+    item = portal.action_in_reach(action_id, current_user) or abort(404)
+    case = db.session.get(Complaint, item.complaint_id)
+    report_form = ActionReportForm(prefix="report") if current_user.role.value == "unit_head" else None
+    forward_form = _forward_form("forward")
+    status = 200
+    if request.method == "POST":
+        target = url_for("units.corrective_action", action_id=item.id)
+        if report_form is not None and "report-text" in request.form:
+            if report_form.validate():
+                done = _perform(
+                    lambda: portal.report_action(
+                        item, report_form.text.data, report_form.done_on.data, report_form.checked, by=current_user
+                    ),
+                    _("Your report has been sent to the Ombudsman."),
+                    target,
+                )
+                if done:
+                    return done
+        elif forward_form is not None and forward_form.validate():
+            done = _perform(
+                lambda: portal.forward(
+                    case,
+                    _("Corrective action"),
+                    external_url("units.corrective_action", action_id=item.id),
+                    db.session.get(User, forward_form.to.data) or abort(400),
+                    forward_form.note.data,
+                    by=current_user,
+                ),
+                _("Forwarded."),
+                target,
+            )
+            if done:
+                return done
+        status = INVALID
+    return render_template(
+        "units/action.html",
+        item=item,
+        case=case,
+        reporter=reporter_label(case),
+        reports=portal.submissions_for(action_id=item.id),
+        report_form=report_form,
+        forward_form=forward_form,
+    ), status
+
+
+@bp.get("/portal/kasus/<int:case_id>/lampiran/<int:attachment_id>")
+@require_role(*PORTAL)
+def attachment(case_id: int, attachment_id: int):
+    case = db.session.get(Complaint, case_id)
+    if case is None or not portal.in_reach(case, current_user):
+        abort(404)
+    item = next((a for a in portal.visible_attachments(case) if a.id == attachment_id), None) or abort(404)
+    response = send_file(
+        uploads.path_of(item), mimetype=item.content_type.value, as_attachment=True, download_name=item.original_name
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- the unit's own record -------------------------------------------------------------------------------------
+
+
+@bp.get("/portal/rekap")
+@require_role(*PORTAL)
+def record():
+    unit_ids = sorted(portal.unit_ids_in_reach(current_user))
+    return render_template("units/record.html", rows=figures.unit_figures(unit_ids))

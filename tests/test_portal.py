@@ -1,0 +1,271 @@
+"""The service units' portal: unit heads answer and report, liaisons follow their region; nobody sees a
+confidential reporter, and nobody reaches another unit's or region's cases."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from complaints.extensions import db
+from complaints.models import (
+    Agreement,
+    ClarificationRequest,
+    ClockStatus,
+    Complaint,
+    CorrectiveAction,
+    DigestSent,
+    OutboxMessage,
+    Role,
+    UnitKind,
+)
+from complaints.services import clocks, figures, portal, sweep, workflow
+from complaints.tasks.portal import send_liaison_digests
+from tests import factories
+from tests.casework import Staff
+from tests.filing import PDF, file_complaint, upload
+
+
+@pytest.fixture
+def people(seeded):
+    staff = Staff()
+    head = factories.user(Role.UNIT_HEAD)  # heads Kota Kendari's Disdukcapil
+    liaison = factories.user(Role.LIAISON)  # Kota Kendari, which has an active agreement
+    agreement = db.session.scalar(select(Agreement).where(Agreement.region_id == liaison.region_id))
+    agreement.liaisons.append(liaison)
+    db.session.commit()
+    return staff, head, liaison
+
+
+def examined_case(client, staff, **filing):
+    assert file_complaint(client, evidence=[upload(PDF, "bukti.pdf")], **filing).status_code == 302
+    case = db.session.scalar(select(Complaint).order_by(Complaint.id.desc()))
+    staff.examine(case)
+    return case
+
+
+def logged_in(app, user):
+    client = app.test_client()
+    factories.login(client, user)
+    return client
+
+
+def test_a_unit_head_answers_with_a_document_and_the_officer_sees_it(app, client, people):
+    staff, head, _ = people
+    case = examined_case(client, staff)
+    request = workflow.request_clarification(case, "Mengapa KTP belum terbit?", by=staff.examiner)
+    db.session.commit()
+    portal_client = logged_in(app, head)
+    inbox = portal_client.get("/unit-saya").get_data(as_text=True)
+    assert "Permintaan klarifikasi 1" in inbox and case.registration_number in inbox
+    page = portal_client.get(f"/portal/permintaan/{request.id}").get_data(as_text=True)
+    assert "Mengapa KTP belum terbit?" in page
+    empty = portal_client.post(f"/portal/permintaan/{request.id}", data={"answer-text": ""})
+    assert empty.status_code == 422
+    answer = portal_client.post(
+        f"/portal/permintaan/{request.id}",
+        data={"answer-text": "Blangko KTP habis, tiba pekan depan.", "answer-documents": [upload(PDF, "surat.pdf")]},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 302
+    request = db.session.get(ClarificationRequest, request.id)
+    assert request.status.value == "answered" and request.clock.status is ClockStatus.MET
+    assert request.clock.met_on <= request.clock.due_on
+    supplement = portal_client.post(
+        f"/portal/permintaan/{request.id}",
+        data={"answer-text": "Blangko sudah tiba."},
+        content_type="multipart/form-data",
+    )
+    assert supplement.status_code == 302
+    officer_page = logged_in(app, staff.examiner).get(f"/kasus/{case.id}").get_data(as_text=True)
+    assert "Blangko KTP habis, tiba pekan depan." in officer_page and "Blangko sudah tiba." in officer_page
+    assert "surat.pdf" in officer_page
+    assert (
+        db.session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "unit_answer"))
+        == 1
+    )
+
+
+def test_a_unit_head_reports_a_corrective_action_and_sees_the_verdict(app, client, people):
+    staff, head, _ = people
+    case = examined_case(client, staff)
+    workflow.send_notice(case, "Kesimpulan", by=staff.examiner)
+    from complaints.services import reporter
+
+    reporter.respond_to_notice(case, "Setuju", [])
+    workflow.issue_final_report(
+        case,
+        conclusion="found",
+        summary="Temuan",
+        form_codes=["penundaan_berlarut"],
+        actions=[workflow.PlannedAction("unit", "Kepala Disdukcapil", "Terbitkan KTP")],
+        by=staff.supervisor,
+    )
+    db.session.commit()
+    action = db.session.scalar(select(CorrectiveAction))
+    portal_client = logged_in(app, head)
+    assert "Tindakan korektif" in portal_client.get("/unit-saya").get_data(as_text=True)
+    today = clocks.case_today(case)
+    future = portal_client.post(
+        f"/portal/tindakan/{action.id}",
+        data={"report-text": "x", "report-done_on": (today + timedelta(days=2)).isoformat()},
+    )
+    assert future.status_code == 422
+    done = portal_client.post(
+        f"/portal/tindakan/{action.id}",
+        data={
+            "report-text": "KTP telah diterbitkan.",
+            "report-done_on": today.isoformat(),
+            "report-documents": [upload(PDF, "ktp-terbit.pdf")],
+        },
+        content_type="multipart/form-data",
+    )
+    assert done.status_code == 302
+    workflow.record_verdict(db.session.get(CorrectiveAction, action.id), "implemented", "Terbukti", by=staff.examiner)
+    db.session.commit()
+    page = portal_client.get(f"/portal/tindakan/{action.id}").get_data(as_text=True)
+    assert "KTP telah diterbitkan." in page and "dilaksanakan" in page and "Terbukti" in page
+
+
+def test_reach_stops_at_the_unit_and_the_region(app, client, people):
+    staff, head, liaison = people
+    case = examined_case(client, staff)
+    request = workflow.request_clarification(case, "Pertanyaan", by=staff.examiner)
+    db.session.commit()
+    evidence = next(a for a in case.attachments if a.kind.value == "evidence")
+    other_head = factories.user(Role.UNIT_HEAD, units=[factories.unit(kind=UnitKind.DPMPTSP)])
+    other_liaison = factories.user(Role.LIAISON, region=factories.region("74.72"))
+    paths = [
+        f"/portal/permintaan/{request.id}",
+        f"/portal/permintaan/{request.id}/surat.pdf",
+        f"/portal/kasus/{case.id}/lampiran/{evidence.id}",
+    ]
+    for outsider in (other_head, other_liaison):
+        outsider_client = logged_in(app, outsider)
+        for path in paths:
+            assert outsider_client.get(path).status_code == 404, (outsider.role, path)
+        assert case.registration_number not in outsider_client.get(
+            "/unit-saya" if outsider.role is Role.UNIT_HEAD else "/wilayah-saya"
+        ).get_data(as_text=True)
+    for insider in (head, liaison):
+        insider_client = logged_in(app, insider)
+        for path in paths:
+            assert insider_client.get(path).status_code == 200, (insider.role, path)
+    # The ID card is never shown to a unit.
+    id_card = next(a for a in case.attachments if a.kind.value == "id_card")
+    assert logged_in(app, head).get(f"/portal/kasus/{case.id}/lampiran/{id_card.id}").status_code == 404
+    # Without an active agreement the liaison follows nothing.
+    agreement = db.session.scalar(select(Agreement).where(Agreement.region_id == liaison.region_id))
+    agreement.valid_to = agreement.valid_from
+    db.session.commit()
+    assert logged_in(app, liaison).get(f"/portal/permintaan/{request.id}").status_code == 404
+
+
+def test_no_page_or_document_a_unit_can_reach_names_a_confidential_reporter(app, client, people):
+    staff, head, liaison = people
+    case = examined_case(
+        client,
+        staff,
+        confidential="y",
+        evidence_private="y",
+        full_name="Zulaikha Rahmawati",
+        birth_place="Lasusua",
+        address="Jl. Melati Rahasia No. 7",
+        phone="0813 9999 1111",
+        email="zulaikha@example.org",
+    )
+    request = workflow.request_clarification(case, "Pertanyaan untuk unit", by=staff.examiner)
+    db.session.commit()
+    secrets = [
+        case.reporter.full_name,
+        case.reporter.nik,
+        case.reporter.phone,
+        case.reporter.email,
+        case.reporter.address,
+        case.reporter.birth_place,
+    ]
+    for user in (head, liaison):
+        portal_client = logged_in(app, user)
+        pages = [
+            "/unit-saya" if user.role is Role.UNIT_HEAD else "/wilayah-saya",
+            "/portal/rekap",
+            f"/portal/permintaan/{request.id}",
+        ]
+        for path in pages:
+            page = portal_client.get(path).get_data(as_text=True)
+            for secret in secrets:
+                assert secret not in page, (user.role, path, secret)
+        assert "Pelapor (dirahasiakan)" in portal_client.get(f"/portal/permintaan/{request.id}").get_data(as_text=True)
+        letter = portal_client.get(f"/portal/permintaan/{request.id}/surat.pdf").data
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(letter)).pages)
+        assert "Pelapor (dirahasiakan)" in text and not any(secret in text for secret in secrets)
+        for attachment in case.attachments:  # ID card and private evidence alike
+            assert portal_client.get(f"/portal/kasus/{case.id}/lampiran/{attachment.id}").status_code == 404
+    for message in db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.recipient.in_([head.email, liaison.email]))
+    ):
+        assert not any(secret in message.body for secret in secrets)
+
+
+def test_a_liaison_forwards_an_item_to_a_unit_head(app, client, people):
+    staff, head, liaison = people
+    case = examined_case(client, staff)
+    request = workflow.request_clarification(case, "Pertanyaan", by=staff.examiner)
+    db.session.commit()
+    liaison_client = logged_in(app, liaison)
+    assert (
+        liaison_client.post(
+            f"/portal/permintaan/{request.id}", data={"forward-to": head.id, "forward-note": "Mohon dijawab"}
+        ).status_code
+        == 302
+    )
+    stranger = factories.user(Role.UNIT_HEAD, units=[factories.unit("74.72")])
+    refused = liaison_client.post(
+        f"/portal/permintaan/{request.id}", data={"forward-to": stranger.id, "forward-note": "x"}
+    )
+    assert refused.status_code == 422
+    forwarded = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "liaison_forward")).all()
+    assert [m.recipient for m in forwarded] == [head.email] and "Mohon dijawab" in forwarded[0].body
+
+
+def test_the_daily_digest_goes_once_per_liaison_per_day(app, client, people):
+    staff, _, liaison = people
+    case = examined_case(client, staff)
+    workflow.request_clarification(case, "Pertanyaan", by=staff.examiner)
+    db.session.commit()
+    due = clocks.running_clock(case, "clarification").due_on
+    day = due - timedelta(days=1)  # due soon
+    assert portal.send_digests(today=day) == 1
+    assert portal.send_digests(today=day) == 0
+    send_liaison_digests.apply()  # the beat task (today's date: not due soon yet, nothing to send)
+    digests = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "liaison_digest")).all()
+    assert [m.recipient for m in digests] == [liaison.email] and case.registration_number in digests[0].body
+    assert db.session.scalar(select(func.count()).select_from(DigestSent)) == 1
+    assert portal.send_digests(today=day + timedelta(days=1)) == 1  # the next day, a new one
+
+
+def test_the_units_record_counts_what_happened(app, client, people):
+    staff, head, _ = people
+    first = examined_case(client, staff, email="a@example.org")
+    second = examined_case(client, staff, email="b@example.org")
+    answered = workflow.request_clarification(first, "Satu", by=staff.examiner)
+    db.session.commit()
+    from complaints.services.portal import answer_request
+
+    answer_request(answered, "Jawaban", [], by=head)
+    late = workflow.request_clarification(second, "Dua", by=staff.examiner)
+    db.session.commit()
+    sweep.sweep(today=late.clock.due_on + timedelta(days=1))  # unanswered: a second request goes out
+    file_complaint(client, email="c@example.org")
+    third = db.session.scalar(select(Complaint).order_by(Complaint.id.desc()))
+    workflow.record_checks(third, {}, by=staff.supervisor)
+    workflow.reject(third, "bukan_kewenangan", "Bukan kewenangan", by=staff.supervisor)
+    db.session.commit()
+    [row] = figures.unit_figures([head.units[0].id])
+    # By hand: 3 cases, 1 closed; 3 requests (one answered in time, one run out, its second still open).
+    assert (row.cases, row.closed, row.open) == (3, 1, 2)
+    assert (row.requests, row.answered_on_time) == (3, 1)
+    assert (row.actions, row.recommendations) == (0, 0)
+    page = logged_in(app, head).get("/portal/rekap").get_data(as_text=True)
+    assert "1 / 3" in page
