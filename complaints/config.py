@@ -107,6 +107,11 @@ class BaseConfig:
                 "sweep-clocks": {"task": "complaints.clocks.sweep", "schedule": 15 * 60.0},
                 # 23:00 UTC is 07:00 in Kendari (WITA): the digest is there when the office opens.
                 "liaison-digests": {"task": "complaints.portal.digests", "schedule": crontab(hour=23, minute=0)},
+                # The first day of each quarter: the review of the quarter that ended.
+                "joint-reviews": {
+                    "task": "complaints.portal.quarterly_reviews",
+                    "schedule": crontab(day_of_month=1, month_of_year="1,4,7,10", hour=1, minute=0),
+                },
             },
         }
 

@@ -24,9 +24,13 @@ _OFFICE = [
 NAVIGATION: dict[Role, list[NavItem]] = {
     Role.CITIZEN: [NavItem("reports.mine", _l("My reports"))],
     Role.OFFICER: _OFFICE,
-    Role.SUPERVISOR: _OFFICE,
+    Role.SUPERVISOR: [*_OFFICE, NavItem("units.reviews_index", _l("Joint reviews"))],
     Role.UNIT_HEAD: [NavItem("units.mine", _l("My units")), NavItem("units.record", _l("Record"))],
-    Role.LIAISON: [NavItem("units.region", _l("My region")), NavItem("units.record", _l("Record"))],
+    Role.LIAISON: [
+        NavItem("units.region", _l("My region")),
+        NavItem("units.record", _l("Record")),
+        NavItem("units.reviews_index", _l("Joint reviews")),
+    ],
     Role.ADMIN: [
         NavItem("admin.users", _l("Users")),
         NavItem("admin.units", _l("Service units")),

@@ -121,7 +121,8 @@ def _clean_state(request):
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
-    app.extensions["celery"].set_default()  # likewise Celery's process-wide default app
+    app.extensions["celery"].set_default()  # likewise Celery's process-wide default and current app
+    app.extensions["celery"].set_current()
     with app.app_context():
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]

@@ -269,3 +269,47 @@ def test_the_units_record_counts_what_happened(app, client, people):
     assert (row.actions, row.recommendations) == (0, 0)
     page = logged_in(app, head).get("/portal/rekap").get_data(as_text=True)
     assert "1 / 3" in page
+
+
+def test_quarterly_joint_reviews_name_no_reporter_and_are_built_once(app, client, people):
+    from openpyxl import load_workbook
+
+    from complaints.models import JointReview
+    from complaints.services import reviews
+    from complaints.services.calendar import office_today
+
+    staff, head, liaison = people
+    case = examined_case(client, staff, confidential="y", full_name="Zulaikha Rahmawati", email="zulaikha@example.org")
+    workflow.request_clarification(case, "Pertanyaan", by=staff.examiner)
+    db.session.commit()
+    first_of_quarter = office_today().replace(day=1, month=((office_today().month - 1) // 3) * 3 + 1)
+    built = reviews.build_quarterly_reviews(today=first_of_quarter)
+    assert built == db.session.scalar(select(func.count()).select_from(Agreement)) == 9
+    assert reviews.build_quarterly_reviews(today=first_of_quarter) == 0
+    review = db.session.scalar(select(JointReview).join(Agreement).where(Agreement.region_id == liaison.region_id))
+    assert review.period == reviews.previous_quarter(first_of_quarter)
+    liaison_client = logged_in(app, liaison)
+    assert "tinjauan" in liaison_client.get("/portal/tinjauan").get_data(as_text=True)
+    pdf = liaison_client.get(f"/portal/tinjauan/file/{review.id}.pdf")
+    xlsx = liaison_client.get(f"/portal/tinjauan/file/{review.id}.xlsx")
+    assert pdf.status_code == xlsx.status_code == 200
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages).split())
+    cells = " ".join(
+        str(cell.value) for sheet in load_workbook(io.BytesIO(xlsx.data)) for row in sheet.iter_rows() for cell in row
+    )
+    for content in (text, cells):
+        assert case.registration_number in content and "Permintaan klarifikasi 1" in content
+        for secret in (case.reporter.full_name, case.reporter.nik, case.reporter.email, case.reporter.phone):
+            assert secret not in content
+    other_region = factories.user(Role.LIAISON, region=factories.region("74.72"))
+    assert logged_in(app, other_region).get(f"/portal/tinjauan/file/{review.id}.pdf").status_code == 404
+    assert logged_in(app, head).get("/portal/tinjauan").status_code == 403
+    supervisor_client = logged_in(app, staff.supervisor)
+    agreement_id = review.agreement_id
+    assert supervisor_client.post(f"/portal/tinjauan/{agreement_id}").status_code == 302
+    now = db.session.scalar(
+        select(JointReview).where(
+            JointReview.agreement_id == agreement_id, JointReview.period == reviews.quarter_of(office_today())
+        )
+    )
+    assert now is not None and supervisor_client.get(f"/portal/tinjauan/file/{now.id}.xlsx").status_code == 200

@@ -65,9 +65,10 @@ def init_outbox_dispatch() -> None:
 
 def dispatch(ids: Iterable[int]) -> None:
     """Queue delivery tasks; a broker that is down is logged, not raised (the relay will pick the rows up)."""
-    # This Flask app's own Celery (not the process-wide default), so that each app sends to its own broker.
+    from complaints.tasks import own_task
+
     celery = current_app.extensions["celery"]
-    deliver = celery.tasks["complaints.notifications.deliver"]
+    deliver = own_task("complaints.notifications.deliver")
     for message_id in ids:
         if celery.conf.task_always_eager:  # no broker at all: run it here (apply_async would still open one)
             deliver.apply(args=[message_id])

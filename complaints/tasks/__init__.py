@@ -33,3 +33,11 @@ def celery_init_app(app: Flask) -> Celery:
         importlib.import_module(module)
     app.extensions["celery"] = celery_app
     return celery_app
+
+
+def own_task(name: str):
+    """The task as registered on this Flask app's own Celery: in a process with several apps (tests), the
+    process-wide "current" Celery app may be another one, bound to another broker."""
+    from flask import current_app
+
+    return current_app.extensions["celery"].tasks[name]

@@ -1,19 +1,22 @@
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from wtforms import SelectChoice
 
 from complaints.access import require_role
 from complaints.blueprints.units import bp
 from complaints.blueprints.units.forms import ActionReportForm, AnswerForm, ForwardForm
 from complaints.extensions import db
-from complaints.models import Complaint, User
+from complaints.models import Agreement, Complaint, JointReview, Region, User
 from complaints.services import directory, figures, portal, uploads
+from complaints.services import reviews as review_service
 from complaints.services.calendar import office_today
 from complaints.services.errors import RuleError
 from complaints.services.letters import clarification_letter_pdf
 from complaints.services.links import external_url
 from complaints.services.workflow import reporter_label
+from complaints.tasks import own_task
 
 PORTAL = ("unit_head", "liaison")
 INVALID = 422
@@ -200,3 +203,75 @@ def attachment(case_id: int, attachment_id: int):
 def record():
     unit_ids = sorted(portal.unit_ids_in_reach(current_user))
     return render_template("units/record.html", rows=figures.unit_figures(unit_ids))
+
+
+# --- joint reviews under an agreement --------------------------------------------------------------------------
+
+REVIEWERS = ("liaison", "supervisor", "admin")
+
+
+def _agreements_in_reach() -> list[Agreement]:
+    if current_user.role.value == "liaison":
+        query = select(Agreement).where(Agreement.region_id == current_user.region_id)
+    else:
+        query = select(Agreement).join(Agreement.region).where(Region.province_id == current_user.office.province_id)
+    return list(db.session.scalars(query.order_by(Agreement.signed_on)))
+
+
+@bp.get("/portal/tinjauan")
+@require_role(*REVIEWERS)
+def reviews_index():
+    agreements = _agreements_in_reach()
+    listed = db.session.scalars(
+        select(JointReview)
+        .where(JointReview.agreement_id.in_([a.id for a in agreements]))
+        .order_by(JointReview.period.desc(), JointReview.id.desc())
+    ).all()
+    today = office_today()
+    return render_template(
+        "units/reviews.html",
+        agreements=[a for a in agreements if a.is_active(today)],
+        reviews=listed,
+        period=review_service.quarter_of(today),
+        by_agreement={a.id: a for a in agreements},
+    )
+
+
+@bp.post("/portal/tinjauan/<int:agreement_id>")
+@require_role(*REVIEWERS)
+def review_now(agreement_id: int):
+    agreement = next((a for a in _agreements_in_reach() if a.id == agreement_id), None) or abort(404)
+    period = review_service.quarter_of(office_today())
+    existing = db.session.scalar(
+        select(JointReview).where(JointReview.agreement_id == agreement.id, JointReview.period == period)
+    )
+    if existing is not None:
+        # A quarter's review is built once: remove the earlier one so that it reflects today.
+        for kind in ("pdf", "xlsx"):
+            review_service.review_path(existing, kind).unlink(missing_ok=True)
+        db.session.delete(existing)
+        db.session.commit()
+    own_task("complaints.portal.review").delay(agreement.id, period)
+    flash(_("The review is being prepared; it appears in the list when it is ready."), "info")
+    return redirect(url_for("units.reviews_index"))
+
+
+@bp.get("/portal/tinjauan/file/<int:review_id>.<kind>")
+@require_role(*REVIEWERS)
+def review_file(review_id: int, kind: str):
+    review = db.session.get(JointReview, review_id)
+    if (
+        review is None
+        or kind not in {"pdf", "xlsx"}
+        or review.agreement_id not in {a.id for a in _agreements_in_reach()}
+    ):
+        abort(404)
+    mimetype = (
+        "application/pdf" if kind == "pdf" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    return send_file(
+        review_service.review_path(review, kind),
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=f"tinjauan-bersama-{review.period}.{kind}",
+    )
