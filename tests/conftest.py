@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import uuid
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from flask_migrate import upgrade
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import create_engine, make_url, text
+from werkzeug.serving import make_server
 
 from complaints import create_app
 from complaints.config import TestingConfig, normalise_database_url
@@ -270,3 +272,51 @@ def celery_worker(database_url, redis_url, tmp_path):
         if leftovers:
             client.delete(*leftovers)
     client.close()
+
+
+# --- real Chromium against the service running in a thread on loopback ----------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM} (make test installs Debian's chromium)"
+        pytest.fail(message) if REQUIRE_SERVICES else pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def live_server(database_url, seeded, smtp_server):
+    app = create_app(
+        SuiteConfig(database_url, WTF_CSRF_ENABLED=True, MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
+    )
+    app.test_client_class = RequestIsolatedClient
+    from tests.smtp import free_port
+
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)

@@ -4,62 +4,11 @@ The service runs in a thread on loopback with CSRF on and a real SMTP server (ai
 """
 
 import io
-import os
-import threading
 from datetime import date, timedelta
-from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
-from werkzeug.serving import make_server
 
-from complaints import create_app
-from tests.conftest import REQUIRE_SERVICES, RequestIsolatedClient, SuiteConfig
 from tests.filing import PDF, PNG
-from tests.smtp import free_port
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        message = f"Chromium not found at {CHROMIUM} (make test installs Debian's chromium)"
-        pytest.fail(message) if REQUIRE_SERVICES else pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture
-def live_server(database_url, seeded, smtp_server):
-    app = create_app(
-        SuiteConfig(database_url, WTF_CSRF_ENABLED=True, MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
-    )
-    app.test_client_class = RequestIsolatedClient
-    port = free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
 
 
 def test_citizen_files_a_report_with_an_attachment_and_follows_it(browser, live_server, smtp_server, tmp_path):

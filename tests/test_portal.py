@@ -45,6 +45,27 @@ def examined_case(client, staff, **filing):
     return case
 
 
+def with_corrective_action(case, staff, head):
+    """Answer the open request, notify, let the reporter agree, and issue a final report with one action."""
+    from complaints.services import reporter
+
+    for request in db.session.scalars(select(ClarificationRequest).where(ClarificationRequest.complaint_id == case.id)):
+        if request.status.value == "open":
+            portal.answer_request(request, "Jawaban unit", [], by=head)
+    workflow.send_notice(case, "Kesimpulan", by=staff.examiner)
+    reporter.respond_to_notice(case, "Setuju", [])
+    workflow.issue_final_report(
+        case,
+        conclusion="found",
+        summary="Temuan",
+        form_codes=["penundaan_berlarut"],
+        actions=[workflow.PlannedAction("unit", "Kepala Disdukcapil", "Terbitkan KTP")],
+        by=staff.supervisor,
+    )
+    db.session.commit()
+    return db.session.scalar(select(CorrectiveAction).where(CorrectiveAction.complaint_id == case.id))
+
+
 def logged_in(app, user):
     client = app.test_client()
     factories.login(client, user)
@@ -148,6 +169,10 @@ def test_reach_stops_at_the_unit_and_the_region(app, client, people):
         assert case.registration_number not in outsider_client.get(
             "/unit-saya" if outsider.role is Role.UNIT_HEAD else "/wilayah-saya"
         ).get_data(as_text=True)
+    action = with_corrective_action(case, staff, head)
+    paths.append(f"/portal/tindakan/{action.id}")
+    for outsider in (other_head, other_liaison):
+        assert logged_in(app, outsider).get(paths[-1]).status_code == 404
     for insider in (head, liaison):
         insider_client = logged_in(app, insider)
         for path in paths:
@@ -238,10 +263,14 @@ def test_the_daily_digest_goes_once_per_liaison_per_day(app, client, people):
     day = due - timedelta(days=1)  # due soon
     assert portal.send_digests(today=day) == 1
     assert portal.send_digests(today=day) == 0
-    send_liaison_digests.apply()  # the beat task (today's date: not due soon yet, nothing to send)
+    # The beat task, run twice on a day when the request is overdue: one more digest, not two.
+    clock = clocks.running_clock(case, "clarification")
+    clock.due_on = clock.start_on  # make it fall due today for the task, which takes today's date
+    db.session.commit()
+    assert [send_liaison_digests.apply().get() for _ in range(2)] == ["1 digests", "0 digests"]
     digests = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "liaison_digest")).all()
-    assert [m.recipient for m in digests] == [liaison.email] and case.registration_number in digests[0].body
-    assert db.session.scalar(select(func.count()).select_from(DigestSent)) == 1
+    assert [m.recipient for m in digests] == [liaison.email] * 2 and case.registration_number in digests[0].body
+    assert db.session.scalar(select(func.count()).select_from(DigestSent)) == 2
     assert portal.send_digests(today=day + timedelta(days=1)) == 1  # the next day, a new one
 
 

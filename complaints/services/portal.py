@@ -62,8 +62,13 @@ def in_reach(case: Complaint, user: User) -> bool:
 
 def visible_attachments(case: Complaint) -> list[Attachment]:
     """What a unit may see of a case's files: never the reporter's ID card or power of attorney, nor what the
-    reporter marked private."""
+    reporter marked private. Includes the units' own documents."""
     return [a for a in case.attachments if a.kind not in IDENTITY_KINDS and not a.private]
+
+
+def report_documents(case: Complaint) -> list[Attachment]:
+    """The reporter's documents a unit may see (its own documents are listed with its answers)."""
+    return [a for a in visible_attachments(case) if a.kind is not AttachmentKind.UNIT_DOCUMENT]
 
 
 @dataclass(frozen=True)

@@ -114,7 +114,7 @@ def clarification(request_id: int):
         case=case,
         reporter=reporter_label(case),
         answers=portal.submissions_for(request_id=item.id),
-        attachments=portal.visible_attachments(case),
+        attachments=portal.report_documents(case),
         answer_form=answer_form,
         forward_form=forward_form,
     ), status
