@@ -93,9 +93,11 @@ def test_a_unit_head_answers_with_a_document_and_the_officer_sees_it(app, client
     request = db.session.get(ClarificationRequest, request.id)
     assert request.status.value == "answered" and request.clock.status is ClockStatus.MET
     assert request.clock.met_on <= request.clock.due_on
+    again = portal_client.post(f"/portal/permintaan/{request.id}", data={"answer-text": "Dua kali klik."})
+    assert again.status_code == 422  # a second "answer" is refused, not stored as a supplement
     supplement = portal_client.post(
         f"/portal/permintaan/{request.id}",
-        data={"answer-text": "Blangko sudah tiba."},
+        data={"answer-text": "Blangko sudah tiba.", "answer-mode": "supplement"},
         content_type="multipart/form-data",
     )
     assert supplement.status_code == 302
@@ -292,8 +294,9 @@ def test_the_units_record_counts_what_happened(app, client, people):
     workflow.reject(third, "bukan_kewenangan", "Bukan kewenangan", by=staff.supervisor)
     db.session.commit()
     [row] = figures.unit_figures([head.units[0].id])
-    # By hand: 3 cases, 1 closed; 3 requests (one answered in time, one run out, its second still open).
-    assert (row.cases, row.closed, row.open) == (3, 1, 2)
+    # By hand: 2 registered cases (the third was rejected unregistered, no finding about the unit), none closed;
+    # 3 requests (one answered in time, one run out, its second still open).
+    assert (row.cases, row.closed, row.open) == (2, 0, 2)
     assert (row.requests, row.answered_on_time) == (3, 1)
     assert (row.actions, row.recommendations) == (0, 0)
     page = logged_in(app, head).get("/portal/rekap").get_data(as_text=True)
@@ -342,3 +345,73 @@ def test_quarterly_joint_reviews_name_no_reporter_and_are_built_once(app, client
         )
     )
     assert now is not None and supervisor_client.get(f"/portal/tinjauan/file/{now.id}.xlsx").status_code == 200
+
+
+def test_what_the_reporter_sends_later_stays_with_the_ombudsman_when_confidential(app, client, people):
+    staff, head, liaison = people
+    assert file_complaint(client, confidential="y").status_code == 302
+    case = db.session.scalar(select(Complaint))
+    workflow.request_documents(case, "KTP ulang", by=staff.examiner)
+    db.session.commit()
+    client.post(
+        f"/lacak/{case.tracking_number}/dokumen",
+        data={"documents": [upload(PDF, "KTP-Siti-7471010101900001.pdf")]},
+        content_type="multipart/form-data",
+    )
+    later = next(a for a in db.session.get(Complaint, case.id).attachments if a.kind.value == "supplement")
+    assert later.private
+    staff.examine(db.session.get(Complaint, case.id))
+    request = workflow.request_clarification(db.session.get(Complaint, case.id), "Pertanyaan", by=staff.examiner)
+    db.session.commit()
+    for user in (head, liaison):
+        portal_client = logged_in(app, user)
+        assert "7471010101900001" not in portal_client.get(f"/portal/permintaan/{request.id}").get_data(as_text=True)
+        assert portal_client.get(f"/portal/kasus/{case.id}/lampiran/{later.id}").status_code == 404
+
+
+def test_actions_for_other_bodies_and_forwarding_stay_with_the_right_people(app, client, people):
+    staff, head, liaison = people
+    case = examined_case(client, staff)
+    workflow.send_notice(case, "Kesimpulan", by=staff.examiner)
+    from complaints.services import reporter
+
+    reporter.respond_to_notice(case, "Setuju", [])
+    workflow.issue_final_report(
+        case,
+        conclusion="found",
+        summary="Temuan",
+        form_codes=["penundaan_berlarut"],
+        actions=[workflow.PlannedAction("superior", "Wali Kota Kendari", "Awasi SOP")],
+        by=staff.supervisor,
+    )
+    db.session.commit()
+    action = db.session.scalar(select(CorrectiveAction))
+    portal_client = logged_in(app, head)
+    assert "Tindakan korektif" not in portal_client.get("/unit-saya").get_data(as_text=True)
+    today = clocks.case_today(case).isoformat()
+    assert (
+        portal_client.post(
+            f"/portal/tindakan/{action.id}", data={"report-text": "x", "report-done_on": today}
+        ).status_code
+        == 422
+    )
+    other_head = factories.user(Role.UNIT_HEAD, units=[factories.unit(kind=UnitKind.DINAS_KESEHATAN)])
+    refused = logged_in(app, liaison).post(
+        f"/portal/tindakan/{action.id}", data={"forward-to": other_head.id, "forward-note": "x"}
+    )
+    assert refused.status_code == 422
+
+
+def test_a_liaison_loses_the_reviews_with_the_agreement(app, client, people):
+    from complaints.services import reviews
+    from complaints.services.calendar import office_today
+
+    _, _, liaison = people
+    agreement = db.session.scalar(select(Agreement).where(Agreement.region_id == liaison.region_id))
+    review = reviews.build_review(agreement, "2026-Q3")
+    agreement.valid_to = agreement.valid_from
+    db.session.commit()
+    liaison_client = logged_in(app, liaison)
+    assert liaison_client.get(f"/portal/tinjauan/file/{review.id}.pdf").status_code == 404
+    assert liaison_client.post(f"/portal/tinjauan/{agreement.id}").status_code == 404
+    assert office_today()  # the agreement ended long before today

@@ -11,6 +11,7 @@ from sqlalchemy import and_, case, extract, func, select
 
 from complaints.extensions import db
 from complaints.models import (
+    Addressee,
     CaseStatus,
     ClarificationRequest,
     Clock,
@@ -67,7 +68,8 @@ def unit_figures(unit_ids: Iterable[int]) -> list[UnitYear]:
             func.count(),
             func.sum(case((Complaint.status == CaseStatus.CLOSED, 1), else_=0)),
         )
-        .where(Complaint.unit_id.in_(unit_ids))
+        # Registered cases only: a report the Ombudsman has not accepted is no finding about the unit.
+        .where(Complaint.unit_id.in_(unit_ids), Complaint.registration_number.is_not(None))
         .group_by(Complaint.unit_id, received)
     ):
         r = row(unit_id, year)
@@ -91,7 +93,7 @@ def unit_figures(unit_ids: Iterable[int]) -> list[UnitYear]:
         .join(FinalReport, FinalReport.id == CorrectiveAction.final_report_id)
         .join(Complaint, Complaint.id == CorrectiveAction.complaint_id)
         .join(Clock, Clock.id == CorrectiveAction.clock_id)
-        .where(Complaint.unit_id.in_(unit_ids))
+        .where(Complaint.unit_id.in_(unit_ids), CorrectiveAction.addressee == Addressee.UNIT)
         .group_by(Complaint.unit_id, issued)
     ):
         r = row(unit_id, year)

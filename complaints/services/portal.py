@@ -20,6 +20,7 @@ from complaints.extensions import db
 from complaints.i18n import format_long_date
 from complaints.models import (
     IDENTITY_KINDS,
+    Addressee,
     Attachment,
     AttachmentKind,
     CaseStatus,
@@ -64,6 +65,13 @@ def visible_attachments(case: Complaint) -> list[Attachment]:
     """What a unit may see of a case's files: never the reporter's ID card or power of attorney, nor what the
     reporter marked private. Includes the units' own documents."""
     return [a for a in case.attachments if a.kind not in IDENTITY_KINDS and not a.private]
+
+
+def shown_name(attachment: Attachment) -> str:
+    """A confidential reporter's file names can carry a name or NIK: units see a neutral one."""
+    if attachment.complaint.confidential and attachment.kind is not AttachmentKind.UNIT_DOCUMENT:
+        return f"dokumen-{attachment.id}.{attachment.content_type.name.lower()}"
+    return attachment.original_name
 
 
 def report_documents(case: Complaint) -> list[Attachment]:
@@ -119,6 +127,7 @@ def inbox(user: User, today: date | None = None) -> list[InboxItem]:
         .where(
             Complaint.unit_id.in_(units),
             Complaint.status == CaseStatus.CORRECTIVE_MONITORING,
+            CorrectiveAction.addressee == Addressee.UNIT,
             (CorrectiveAction.verdict.is_(None)) | (CorrectiveAction.verdict != Verdict.IMPLEMENTED),
         )
     ).all()
@@ -163,7 +172,7 @@ def submissions_for(*, request_id: int | None = None, action_id: int | None = No
 
 def _submit(case, kind, text, files, by, *, request=None, action=None, done_on=None) -> UnitSubmission:
     try:
-        uploads.check_room(case, len(files))
+        uploads.check_room(case, len(files), from_unit=True)
     except uploads.UploadError as exc:
         raise RuleError(str(exc), "documents") from exc
     submission = UnitSubmission(
@@ -183,7 +192,8 @@ def _submit(case, kind, text, files, by, *, request=None, action=None, done_on=N
 
 
 def answer_request(request: ClarificationRequest, text: str, files: list, *, by: User) -> UnitSubmission:
-    """The unit head's written answer: it meets the clarification clock and reaches the examiner."""
+    """The unit head's written answer: it meets the clarification clock and reaches the examiner. Answered once
+    (record_clarification_answer refuses a second); what follows are supplements."""
     if by.role is not Role.UNIT_HEAD or request.unit_id not in {u.id for u in by.units}:
         raise RuleError(_l("Only the head of the unit addressed may answer."))
     workflow.record_clarification_answer(request, text, by=by)
@@ -219,6 +229,8 @@ def report_action(action: CorrectiveAction, text: str, done_on: date, files: lis
     case = db.session.get(Complaint, action.complaint_id)
     if by.role is not Role.UNIT_HEAD or case.unit_id not in {u.id for u in by.units}:
         raise RuleError(_l("Only the head of the unit concerned may report."))
+    if action.addressee is not Addressee.UNIT:
+        raise RuleError(_l("This corrective action is addressed to another body, which reports on it."))
     if case.status is not CaseStatus.CORRECTIVE_MONITORING or action.verdict is Verdict.IMPLEMENTED:
         raise RuleError(_l("This corrective action is no longer open."))
     if not text.strip():
@@ -242,8 +254,8 @@ def forward(case: Complaint, item_title: str, link: str, to: User, note: str, *,
     """A liaison passes an item to the unit head who must act on it."""
     if by.role is not Role.LIAISON or not in_reach(case, by):
         raise RuleError(_l("Only the region's liaison may forward this."))
-    if to.role is not Role.UNIT_HEAD or not to.active or not {u.id for u in to.units} & unit_ids_in_reach(by):
-        raise RuleError(_l("Choose a unit head of your region."), "to")
+    if to.role is not Role.UNIT_HEAD or not to.active or case.unit_id not in {u.id for u in to.units}:
+        raise RuleError(_l("Choose a head of the unit concerned."), "to")
     outbox.queue_email(
         to=to.email,
         subject=_("Forwarded by the liaison: %(title)s, case %(reg)s", title=item_title, reg=case.registration_number),
@@ -260,12 +272,12 @@ def forward(case: Complaint, item_title: str, link: str, to: User, note: str, *,
     )
 
 
-def heads_in_region(user: User) -> list[User]:
-    units = unit_ids_in_reach(user)
+def heads_of(case: Complaint) -> list[User]:
+    """The unit heads an item of this case can be forwarded to: those of its unit."""
     return list(
         db.session.scalars(
             select(User)
-            .where(User.role == Role.UNIT_HEAD, User.active, User.units.any(ServiceUnit.id.in_(units)))
+            .where(User.role == Role.UNIT_HEAD, User.active, User.units.any(ServiceUnit.id == case.unit_id))
             .order_by(User.full_name)
         )
     )

@@ -19,6 +19,12 @@ def _actor(by: User | None) -> User | None:
     return by if by is not None and by.is_authenticated else None
 
 
+def _keep_private(complaint: Complaint) -> bool:
+    """Documents the reporter sends later stay with the Ombudsman when the reporter asked for confidentiality or
+    kept their first documents from the unit: they may show who the reporter is."""
+    return complaint.confidential or any(a.private and a.kind is AttachmentKind.EVIDENCE for a in complaint.attachments)
+
+
 def _check_room(complaint: Complaint, files: list[uploads.CheckedFile]) -> None:
     try:
         uploads.check_room(complaint, len(files))
@@ -36,7 +42,7 @@ def supply_documents(
         raise RuleError(_l("Attach at least one document."), "documents")
     _check_room(complaint, files)
     for checked in files:
-        uploads.store(complaint, checked, AttachmentKind.SUPPLEMENT, by=_actor(by))
+        uploads.store(complaint, checked, AttachmentKind.SUPPLEMENT, private=_keep_private(complaint), by=_actor(by))
     today = clocks.case_today(complaint)
     completion = clocks.running_clock(complaint, "completion")
     if completion is not None:
@@ -65,7 +71,9 @@ def respond_to_notice(
         raise RuleError(_l("There is no notice to answer, or you have already answered it."))
     _check_room(complaint, files)
     for checked in files:
-        uploads.store(complaint, checked, AttachmentKind.NOTICE_RESPONSE, by=_actor(by))
+        uploads.store(
+            complaint, checked, AttachmentKind.NOTICE_RESPONSE, private=_keep_private(complaint), by=_actor(by)
+        )
     clocks.meet_clock(clock)
     workflow.notify_office(complaint, _("the reporter answered the conclusion"), "reporter_response")
     history.record_event(

@@ -32,6 +32,14 @@ from complaints.services import uploads
 from complaints.services.calendar import office_today
 from complaints.services.receipts import new_document
 
+#: Files of a replaced review, removed by the caller after its commit (see tasks/portal.py).
+OBSOLETE_FILES = "reviews_obsolete_files"
+
+
+def remove_obsolete_files() -> None:
+    for path in db.session.info.pop(OBSOLETE_FILES, []):
+        path.unlink(missing_ok=True)
+
 
 def quarter_of(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
@@ -130,8 +138,8 @@ def _pdf(agreement: Agreement, period: str, summaries, lines, today: date) -> by
     )
     pdf.ln(3)
     headers = [_("Service unit"), _("Open requests"), _("Overdue"), _("Corrective actions"), _("Implemented")]
-    widths = [80, 25, 25, 30, 25]
-    pdf.set_font("DejaVu", "B", 8)
+    widths = [78, 28, 22, 30, 22]
+    pdf.set_font("DejaVu", "B", 7)
     for header, width in zip(headers, widths, strict=True):
         pdf.cell(width, 6, header, border=1)
     pdf.ln()
@@ -170,6 +178,7 @@ def _xlsx(period: str, summaries, lines) -> bytes:
     details.append([_("Service unit"), _("Case"), _("Item"), _("Due"), _("Status")])
     for line in lines:
         details.append([line.unit, line.case, line.item, line.due_on, line.state])
+        details.cell(row=details.max_row, column=4).number_format = "yyyy-mm-dd"
     for ws in (sheet, details):
         for cell in ws[1]:
             cell.font = Font(bold=True)
@@ -178,19 +187,28 @@ def _xlsx(period: str, summaries, lines) -> bytes:
     return buffer.getvalue()
 
 
-def build_review(agreement: Agreement, period: str, today: date | None = None) -> JointReview:
-    """Build (once) the review of ``period`` for the agreement's region. Flushes; the caller commits."""
+def build_review(agreement: Agreement, period: str, today: date | None = None, *, replace: bool = False) -> JointReview:
+    """Build the review of ``period`` for the agreement's region (once, or anew with ``replace``: the earlier files
+    go once the new ones are committed). Flushes; the caller commits. Files written by a transaction that rolls back
+    (two builds at once) are removed again."""
     existing = db.session.scalar(
         select(JointReview).where(JointReview.agreement_id == agreement.id, JointReview.period == period)
     )
-    if existing is not None:
+    if existing is not None and not replace:
         return existing
+    if existing is not None:
+        for kind in ("pdf", "xlsx"):
+            db.session.info.setdefault(OBSOLETE_FILES, []).append(review_path(existing, kind))
+        db.session.delete(existing)
+        db.session.flush()
     today = today or office_today(agreement.region.province.timezone)
     summaries, lines = review_lines(agreement, today)
     names = []
     for content in (_pdf(agreement, period, summaries, lines, today), _xlsx(period, summaries, lines)):
         name = secrets.token_hex(16)
-        (uploads.upload_folder() / name).write_bytes(content)
+        path = uploads.upload_folder() / name
+        path.write_bytes(content)
+        uploads.remember_written(path)
         names.append(name)
     review = JointReview(agreement_id=agreement.id, period=period, pdf_name=names[0], xlsx_name=names[1])
     db.session.add(review)
@@ -221,3 +239,9 @@ def review_path(review: JointReview, kind: str):
     if len(name) != 32 or not all(ch in "0123456789abcdef" for ch in name):
         raise ValueError("invalid stored name")
     return uploads.upload_folder() / name
+
+
+def current_review(agreement_id: int, period: str) -> JointReview | None:
+    return db.session.scalar(
+        select(JointReview).where(JointReview.agreement_id == agreement_id, JointReview.period == period)
+    )

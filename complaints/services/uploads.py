@@ -101,7 +101,7 @@ def store(
     path = upload_folder() / stored_name
     with open(path, "xb") as handle:  # "x": never overwrite
         handle.write(checked.content)
-    db.session.info.setdefault(_WRITTEN, []).append(path)
+    remember_written(path)
     attachment = Attachment(
         complaint=complaint,
         kind=kind,
@@ -118,6 +118,11 @@ def store(
 
 
 _WRITTEN = "uploads_written_paths"
+
+
+def remember_written(path: Path) -> None:
+    """A file written in the current transaction: removed again if it rolls back."""
+    db.session.info.setdefault(_WRITTEN, []).append(path)
 
 
 def _forget_written(session: Session) -> None:
@@ -144,12 +149,14 @@ def path_of(attachment: Attachment) -> Path:
     return upload_folder() / attachment.stored_name
 
 
-def check_room(complaint: Complaint, adding: int) -> None:
-    """At most MAX_ATTACHMENTS files a submission and MAX_CASE_ATTACHMENTS on a case in all."""
+def check_room(complaint: Complaint, adding: int, *, from_unit: bool = False) -> None:
+    """At most MAX_ATTACHMENTS files a submission and MAX_CASE_ATTACHMENTS on a case for each side (the reporter's,
+    the unit's), so that neither can use up the other's room."""
     config = current_app.config
     if adding > config["MAX_ATTACHMENTS"]:
         raise UploadError(_l("At most %(n)d files at a time.", n=config["MAX_ATTACHMENTS"]))
-    if len(complaint.attachments) + adding > config["MAX_CASE_ATTACHMENTS"]:
+    same_side = [a for a in complaint.attachments if (a.kind is AttachmentKind.UNIT_DOCUMENT) == from_unit]
+    if len(same_side) + adding > config["MAX_CASE_ATTACHMENTS"]:
         raise UploadError(
             _l("This report already has the most files it can hold (%(n)d).", n=config["MAX_CASE_ATTACHMENTS"])
         )

@@ -191,9 +191,13 @@ def notify_office(case: Complaint, what: str, kind: str) -> None:
 def unit_recipients(case: Complaint) -> list[str]:
     """The unit's heads, and under an active agreement the region's liaisons."""
     addresses = [head.email for head in case.unit.heads if head.active]
-    agreement = case.region.active_agreement(clocks.case_today(case))
-    if agreement is not None:
-        addresses += [liaison.email for liaison in agreement.liaisons if liaison.active]
+    if case.region.active_agreement(clocks.case_today(case)) is not None:
+        # The same rule as the portal: every active liaison of the region, while its agreement is active.
+        addresses += list(
+            db.session.scalars(
+                select(User.email).where(User.role == Role.LIAISON, User.region_id == case.region_id, User.active)
+            )
+        )
     return sorted(set(addresses))
 
 
@@ -441,7 +445,8 @@ def _send_clarification(case: Complaint, questions: str, round_: int, *, by: Use
             subject=_("Clarification request %(round)d on case %(reg)s", round=round_, reg=case.registration_number),
             body=_(
                 "The Ombudsman asks %(unit)s for clarification on case %(reg)s (reporter: %(reporter)s).\n\n"
-                "%(questions)s\n\nPlease answer by %(date)s (%(basis)s).\n\n%(office)s",
+                "%(questions)s\n\nPlease answer by %(date)s (%(basis)s) in the portal: %(link)s\n\n%(office)s",
+                link=external_url("units.clarification", request_id=request.id),
                 unit=case.unit.name,
                 reg=case.registration_number,
                 reporter=reporter_label(case),
@@ -673,8 +678,9 @@ def issue_final_report(
             body=_(
                 "The Ombudsman has found maladministration in case %(reg)s concerning %(unit)s and asks for the "
                 "corrective actions listed in the %(title)s, to be carried out and reported by their due dates:"
-                "\n\n%(actions)s\n\n%(office)s",
+                "\n\n%(actions)s\n\nReport on them in the portal: %(link)s\n\n%(office)s",
                 actions=listed,
+                link=external_url("units.mine"),
                 reg=case.registration_number,
                 unit=case.unit.name,
                 title=report.title,

@@ -1,6 +1,7 @@
 """The liaisons' daily digest and the quarterly joint reviews (Celery beat), and reviews asked for on the spot."""
 
 from celery import shared_task
+from sqlalchemy.exc import IntegrityError
 
 from complaints.extensions import db
 from complaints.models import Agreement
@@ -27,6 +28,12 @@ def build_quarterly_reviews() -> str:
 def build_review(agreement_id: int, period: str) -> int:
     """A review asked for by a supervisor or liaison (for the quarter so far)."""
     agreement = db.session.get(Agreement, agreement_id)
-    review = reviews.build_review(agreement, period)
-    db.session.commit()
+    try:
+        review = reviews.build_review(agreement, period, replace=True)
+        db.session.commit()
+    except IntegrityError:  # built by another request a moment ago: keep that one
+        db.session.rollback()
+        db.session.info.pop(reviews.OBSOLETE_FILES, None)
+        return reviews.current_review(agreement_id, period).id
+    reviews.remove_obsolete_files()
     return review.id

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
-from wtforms import DateField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import DateField, HiddenField, SelectField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length
 
 from complaints.blueprints.reports.forms import CheckedFilesMixin
 from complaints.forms import BaseForm, NotInFuture
@@ -17,6 +17,7 @@ class _WithDocuments(CheckedFilesMixin, BaseForm):
 
 
 class AnswerForm(_WithDocuments):
+    mode = HiddenField(default="answer", validators=[AnyOf(["answer", "supplement"])])
     text = TextAreaField(
         _l("Your answer"),
         validators=[DataRequired(message=REQUIRED), Length(max=20000)],

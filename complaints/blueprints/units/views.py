@@ -8,7 +8,7 @@ from complaints.access import require_role
 from complaints.blueprints.units import bp
 from complaints.blueprints.units.forms import ActionReportForm, AnswerForm, ForwardForm
 from complaints.extensions import db
-from complaints.models import Agreement, Complaint, JointReview, Region, User
+from complaints.models import Agreement, ClarificationRequest, Complaint, CorrectiveAction, JointReview, Region, User
 from complaints.services import directory, figures, portal, uploads
 from complaints.services import reviews as review_service
 from complaints.services.calendar import office_today
@@ -45,15 +45,18 @@ def region():
     )
 
 
-def _forward_form(prefix: str) -> ForwardForm | None:
+def _forward_form(prefix: str, case: Complaint) -> ForwardForm | None:
     if current_user.role.value != "liaison":
         return None
     form = ForwardForm(prefix=prefix)
-    form.to.choices = [SelectChoice(0, "—")] + [
-        SelectChoice(u.id, f"{u.full_name} · {', '.join(unit.name for unit in u.units)}")
-        for u in portal.heads_in_region(current_user)
-    ]
+    form.to.choices = [SelectChoice(0, "—")] + [SelectChoice(u.id, u.full_name) for u in portal.heads_of(case)]
     return form
+
+
+def _lock(model, item_id: int) -> None:
+    """Hold the row until commit: a double click answers once (the second sees the first's answer)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.scalar(select(model).where(model.id == item_id).with_for_update())
 
 
 def _perform(action, done_message: str, target: str):
@@ -74,17 +77,22 @@ def _perform(action, done_message: str, target: str):
 @bp.route("/portal/permintaan/<int:request_id>", methods=["GET", "POST"])
 @require_role(*PORTAL)
 def clarification(request_id: int):
+    if request.method == "POST":
+        _lock(ClarificationRequest, request_id)
     item = portal.request_in_reach(request_id, current_user) or abort(404)
     case = item.complaint
     answer_form = AnswerForm(prefix="answer") if current_user.role.value == "unit_head" else None
-    forward_form = _forward_form("forward")
+    if answer_form is not None and request.method == "GET":
+        answer_form.mode.data = "answer" if item.status.value == "open" else "supplement"
+    forward_form = _forward_form("forward", case)
     status = 200
     if request.method == "POST":
         target = url_for("units.clarification", request_id=item.id)
-        if answer_form is not None and "answer-text" in request.form:
+        if answer_form is not None:
             if answer_form.validate():
-                first = item.status.value == "open"
-                perform = portal.answer_request if first else portal.add_supplement
+                # The page said whether this is the answer or a supplement: a second click on "answer" is refused,
+                # not quietly stored as a supplement.
+                perform = portal.answer_request if answer_form.mode.data == "answer" else portal.add_supplement
                 done = _perform(
                     lambda: perform(item, answer_form.text.data, answer_form.checked, by=current_user),
                     _("Your answer has been sent to the Ombudsman."),
@@ -108,6 +116,7 @@ def clarification(request_id: int):
             if done:
                 return done
         status = INVALID
+        flash(_("Please correct the form."), "danger")
     return render_template(
         "units/request.html",
         item=item,
@@ -136,14 +145,16 @@ def clarification_letter(request_id: int):
 @bp.route("/portal/tindakan/<int:action_id>", methods=["GET", "POST"])
 @require_role(*PORTAL)
 def corrective_action(action_id: int):
+    if request.method == "POST":
+        _lock(CorrectiveAction, action_id)
     item = portal.action_in_reach(action_id, current_user) or abort(404)
     case = db.session.get(Complaint, item.complaint_id)
     report_form = ActionReportForm(prefix="report") if current_user.role.value == "unit_head" else None
-    forward_form = _forward_form("forward")
+    forward_form = _forward_form("forward", case)
     status = 200
     if request.method == "POST":
         target = url_for("units.corrective_action", action_id=item.id)
-        if report_form is not None and "report-text" in request.form:
+        if report_form is not None:
             if report_form.validate():
                 done = _perform(
                     lambda: portal.report_action(
@@ -170,6 +181,7 @@ def corrective_action(action_id: int):
             if done:
                 return done
         status = INVALID
+        flash(_("Please correct the form."), "danger")
     return render_template(
         "units/action.html",
         item=item,
@@ -189,7 +201,10 @@ def attachment(case_id: int, attachment_id: int):
         abort(404)
     item = next((a for a in portal.visible_attachments(case) if a.id == attachment_id), None) or abort(404)
     response = send_file(
-        uploads.path_of(item), mimetype=item.content_type.value, as_attachment=True, download_name=item.original_name
+        uploads.path_of(item),
+        mimetype=item.content_type.value,
+        as_attachment=True,
+        download_name=portal.shown_name(item),
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -213,8 +228,10 @@ REVIEWERS = ("liaison", "supervisor", "admin")
 def _agreements_in_reach() -> list[Agreement]:
     if current_user.role.value == "liaison":
         query = select(Agreement).where(Agreement.region_id == current_user.region_id)
-    else:
-        query = select(Agreement).join(Agreement.region).where(Region.province_id == current_user.office.province_id)
+        today = office_today()
+        # A liaison follows the region only under an active agreement, reviews included.
+        return [a for a in db.session.scalars(query.order_by(Agreement.signed_on)) if a.is_active(today)]
+    query = select(Agreement).join(Agreement.region).where(Region.province_id == current_user.office.province_id)
     return list(db.session.scalars(query.order_by(Agreement.signed_on)))
 
 
@@ -242,15 +259,6 @@ def reviews_index():
 def review_now(agreement_id: int):
     agreement = next((a for a in _agreements_in_reach() if a.id == agreement_id), None) or abort(404)
     period = review_service.quarter_of(office_today())
-    existing = db.session.scalar(
-        select(JointReview).where(JointReview.agreement_id == agreement.id, JointReview.period == period)
-    )
-    if existing is not None:
-        # A quarter's review is built once: remove the earlier one so that it reflects today.
-        for kind in ("pdf", "xlsx"):
-            review_service.review_path(existing, kind).unlink(missing_ok=True)
-        db.session.delete(existing)
-        db.session.commit()
     own_task("complaints.portal.review").delay(agreement.id, period)
     flash(_("The review is being prepared; it appears in the list when it is ready."), "info")
     return redirect(url_for("units.reviews_index"))
