@@ -15,6 +15,7 @@ from complaints.models.cases import (
     UploadType,
 )
 from complaints.models.clocks import Actor, Clock, ClockRule, ClockStatus, DayType
+from complaints.models.compliance import Assessment, AssessmentBand, AssessmentDimension
 from complaints.models.history import CaseEvent
 from complaints.models.outbox import OutboxMessage, OutboxStatus
 from complaints.models.people import OMBUDSMAN_ROLES, STAFF_ROLES, Role, User, user_units
@@ -48,6 +49,9 @@ __all__ = [
     "IDENTITY_KINDS",
     "OMBUDSMAN_ROLES",
     "Actor",
+    "Assessment",
+    "AssessmentBand",
+    "AssessmentDimension",
     "Addressee",
     "Attachment",
     "AttachmentKind",

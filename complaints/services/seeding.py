@@ -10,6 +10,7 @@ import csv
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
@@ -19,6 +20,9 @@ from complaints.models import (
     Actor,
     Agreement,
     AgreementKind,
+    Assessment,
+    AssessmentBand,
+    AssessmentDimension,
     ClockRule,
     ClosureReason,
     Complaint,
@@ -60,6 +64,7 @@ def seed_reference_data() -> SeedReport:
     _seed_agreements(report)
     _seed_lists(report)
     _seed_clock_rules(report)
+    _seed_assessments(report)
     db.session.flush()
     return report
 
@@ -171,6 +176,60 @@ def _seed_clock_rules(report: SeedReport) -> None:
             )
         )
         report["clock rules"] += 1
+    db.session.flush()
+
+
+def _seed_assessments(report: SeedReport) -> None:
+    """The published methodology per year, and the public results of the province's regions."""
+    years_with_bands = set(db.session.scalars(select(AssessmentBand.year)))
+    for row in read_csv("assessment_bands.csv"):
+        for year in range(int(row["year_from"]), int(row["year_to"]) + 1):
+            if year in years_with_bands:
+                continue
+            db.session.add(
+                AssessmentBand(
+                    year=year,
+                    era=row["era"],
+                    category=row["category"] or None,
+                    lower=Decimal(row["lower"]),
+                    upper=Decimal(row["upper"]),
+                    opinion=row["opinion"],
+                    zone=row["zone"],
+                )
+            )
+            report["assessment bands"] += 1
+    existing = {(y, c) for y, c in db.session.execute(select(AssessmentDimension.year, AssessmentDimension.code))}
+    for row in read_csv("assessment_dimensions.csv"):
+        for year in range(int(row["year_from"]), int(row["year_to"]) + 1):
+            if (year, row["dimension"]) in existing:
+                continue
+            db.session.add(
+                AssessmentDimension(
+                    year=year,
+                    code=row["dimension"],
+                    label=row["label_id"],
+                    weight_percent=Decimal(row["weight_percent"]),
+                    what_is_measured=row["what_is_measured"],
+                )
+            )
+            report["assessment dimensions"] += 1
+    regions = {r.code: r for r in db.session.scalars(select(Region))}
+    results = {(r, y) for r, y in db.session.execute(select(Assessment.region_id, Assessment.year))}
+    for row in read_csv("assessments_sultra.csv"):
+        region = regions[row["region_code"]]
+        if (region.id, int(row["year"])) in results:
+            continue
+        db.session.add(
+            Assessment(
+                region=region,
+                year=int(row["year"]),
+                score=Decimal(row["score"]),
+                stated_zone=row["zone"] or None,
+                stated_category=row["category"] or None,
+                source=row["note"] or None,
+            )
+        )
+        report["assessments"] += 1
     db.session.flush()
 
 
