@@ -65,6 +65,27 @@ def create_user_command(email, full_name, role, office_code, region_code, unit_i
     click.echo(f"Created {user.role.value} account {user.email} (id {user.id}).")
 
 
+@click.command("import-assessments")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_assessments_command(path: str) -> None:
+    """Import published assessment results (CSV or XLSX); nothing is written if any row is bad."""
+    from pathlib import Path
+
+    from complaints.services.assessment_import import import_assessments
+
+    report = import_assessments(Path(path).name, Path(path).read_bytes())
+    if not report.ok:
+        db.session.rollback()
+        for error in report.errors:
+            click.echo(f"row {error.row} {error.column}: {error.message}")
+        raise click.exceptions.Exit(1)
+    db.session.commit()
+    click.echo(f"{report.added} added, {report.updated} updated.")
+    for row, region, year, stated, computed in report.disagreements:
+        click.echo(f"row {row}: {region} {year} stated '{stated}', the band table gives '{computed}' (both kept)")
+
+
 audit_cli = AppGroup("audit", help="Checks on the case history.")
 
 
@@ -84,3 +105,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(import_assessments_command)

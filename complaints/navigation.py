@@ -36,7 +36,7 @@ NAVIGATION: dict[Role, list[NavItem]] = {
         NavItem("admin.units", _l("Service units")),
         NavItem("admin.agreements", _l("Agreements")),
         NavItem("admin.holidays", _l("Holidays")),
-        NavItem("office.overview", _l("Office and regions")),
+        NavItem("admin.assessments", _l("Assessments")),
     ],
 }
 

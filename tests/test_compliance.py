@@ -75,3 +75,81 @@ def test_the_methodology_is_data(seeded):
         select(AssessmentDimension.weight_percent).where(AssessmentDimension.year == 2023)
     ).all()
     assert sum(weights) == Decimal("100.00")
+
+
+GOOD = (
+    "year,region_code,score,zone,category,rank_province,source\n"
+    "2024,74.71,80.50,hijau,B,5,laporan Ombudsman\n"
+    "2024,74.72,60.00,hijau,C,9,media: zona disebut hijau\n"  # the band table says kuning: kept and flagged
+)
+
+
+def count_results() -> int:
+    return db.session.query(Assessment).count()
+
+
+def test_a_good_file_imports_and_flags_a_disagreement(app, seeded):
+    from complaints.services.assessment_import import import_assessments
+
+    before = count_results()
+    report = import_assessments("hasil.csv", GOOD.encode())
+    db.session.commit()
+    assert report.ok and (report.added, report.updated) == (2, 0)  # neither region had a 2024 result
+    assert count_results() == before + report.added
+    assert [(r[1], r[3], r[4]) for r in report.disagreements] == [("Kota Baubau", "hijau C", "kuning C")]
+
+
+def test_one_bad_row_writes_nothing_and_is_reported(app, seeded):
+    from complaints.services.assessment_import import import_assessments
+
+    before = {(a.region_id, a.year, a.score) for a in db.session.scalars(select(Assessment))}
+    bad = GOOD + "2024,99.99,101,ungu,Z,-1,x\n2024,74.71,70.00,,,,duplikat\n"
+    report = import_assessments("hasil.csv", bad.encode())
+    db.session.rollback()
+    assert not report.ok
+    assert {(e.row, e.column) for e in report.errors} == {
+        (4, "region_code"),
+        (4, "score"),
+        (4, "zone"),
+        (4, "category"),
+        (4, "rank_province"),
+        (5, "region_code"),
+    }
+    assert {(a.region_id, a.year, a.score) for a in db.session.scalars(select(Assessment))} == before
+
+
+def test_xlsx_files_and_the_cli(app, seeded, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["year", "region_code", "score"])
+    book.active.append([2023, "74.05", 79.5])
+    path = tmp_path / "hasil.xlsx"
+    book.save(path)
+    result = app.test_cli_runner().invoke(args=["import-assessments", str(path)])
+    assert result.exit_code == 0 and "1 added" in result.output
+    konsel = db.session.scalar(select(Assessment).where(Assessment.year == 2023, Assessment.score == Decimal("79.50")))
+    assert konsel is not None and classify(2023, konsel.score).category == "B"
+    broken = tmp_path / "rusak.csv"
+    broken.write_text("year,score\n2023,50\n")
+    result = app.test_cli_runner().invoke(args=["import-assessments", str(broken)])
+    assert result.exit_code == 1 and "region_code" in result.output
+
+
+def test_the_admin_upload_page(app, client, seeded):
+    from tests import factories
+    from tests.filing import upload
+
+    factories.login(client, factories.user(factories.Role.ADMIN))
+    page = client.get("/admin/penilaian").get_data(as_text=True)
+    assert "Muna Barat" in page and "81.84" in page
+    refused = client.post(
+        "/admin/penilaian",
+        data={"table": upload(b"year,region_code,score\n2024,74.71,abc\n", "x.csv")},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 422 and "Baris 2" in refused.get_data(as_text=True)
+    done = client.post(
+        "/admin/penilaian", data={"table": upload(GOOD.encode(), "hasil.csv")}, content_type="multipart/form-data"
+    )
+    assert done.status_code == 200 and "table-warning" in done.get_data(as_text=True)

@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -102,3 +103,9 @@ class HolidayOverrideForm(BaseForm):
     def validate_kind(self, field):
         if field.data == OverrideKind.WORKING_DAY and self.day.data and self.day.data.weekday() >= 5:
             raise ValidationError(_l("Saturdays and Sundays are never working days; choose a weekday."))
+
+
+class AssessmentImportForm(BaseForm):
+    table = FileField(
+        _l("Results file (CSV or XLSX)"), validators=[FileRequired(message=_l("Choose the file to import."))]
+    )

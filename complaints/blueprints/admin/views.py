@@ -9,16 +9,19 @@ from complaints.access import require_role
 from complaints.blueprints.admin import bp
 from complaints.blueprints.admin.forms import (
     AgreementForm,
+    AssessmentImportForm,
     HolidayOverrideForm,
     ReachForm,
     StaffUserForm,
     UnitForm,
 )
 from complaints.extensions import db
-from complaints.models import Agreement, HolidayOverride, Office, Region, Role, ServiceUnit, User
+from complaints.models import Agreement, Assessment, HolidayOverride, Office, Region, Role, ServiceUnit, User
 from complaints.security import page_number
 from complaints.services import calendar
 from complaints.services.accounts import AccountError, create_staff_user, set_active, set_reach
+from complaints.services.assessment_import import import_assessments
+from complaints.services.compliance import classify
 from complaints.services.places import PlacesError, save_unit, update_agreement
 
 INVALID = 422
@@ -273,3 +276,34 @@ def delete_holiday(override_id: int):
     db.session.commit()
     flash(_("Calendar correction removed."), "success")
     return redirect(url_for("admin.holidays"))
+
+
+# --- assessment results ----------------------------------------------------------------------------------------
+
+
+@bp.route("/penilaian", methods=["GET", "POST"])
+@require_role("admin")
+def assessments():
+    form = AssessmentImportForm()
+    report = None
+    status = 200
+    if form.validate_on_submit():
+        storage = form.table.data
+        content = storage.stream.read(5 * 1024 * 1024 + 1)
+        report = import_assessments(storage.filename or "", content[: 5 * 1024 * 1024])
+        if report.ok and len(content) <= 5 * 1024 * 1024:
+            db.session.commit()
+            flash(
+                _("%(added)d results added, %(updated)d updated.", added=report.added, updated=report.updated),
+                "success",
+            )
+        else:
+            db.session.rollback()
+            status = INVALID
+    elif request.method == "POST":
+        status = INVALID
+    rows = db.session.scalars(
+        select(Assessment).join(Assessment.region).order_by(Assessment.year.desc(), Assessment.score.desc())
+    ).all()
+    computed = {a.id: classify(a.year, a.score) for a in rows}
+    return render_template("admin/assessments.html", form=form, report=report, rows=rows, computed=computed), status
