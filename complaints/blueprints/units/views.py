@@ -59,6 +59,21 @@ def _lock(model, item_id: int) -> None:
         db.session.scalar(select(model).where(model.id == item_id).with_for_update())
 
 
+def _forward(case: Complaint, form: ForwardForm, title: str, target: str):
+    """A liaison forwards the item shown on this page to a head of the case's unit."""
+    to = db.session.get(User, form.to.data) or abort(400)
+    return _perform(
+        lambda: portal.forward(case, title, external_url_of(target), to, form.note.data, by=current_user),
+        _("Forwarded."),
+        target,
+    )
+
+
+def external_url_of(path: str) -> str:
+    """The absolute address of a path of this site, for e-mails."""
+    return external_url("public.home").rstrip("/") + path
+
+
 def _perform(action, done_message: str, target: str):
     try:
         action()
@@ -101,18 +116,7 @@ def clarification(request_id: int):
                 if done:
                     return done
         elif forward_form is not None and forward_form.validate():
-            done = _perform(
-                lambda: portal.forward(
-                    case,
-                    _("Clarification request %(round)d", round=item.round),
-                    external_url("units.clarification", request_id=item.id),
-                    db.session.get(User, forward_form.to.data) or abort(400),
-                    forward_form.note.data,
-                    by=current_user,
-                ),
-                _("Forwarded."),
-                target,
-            )
+            done = _forward(case, forward_form, _("Clarification request %(round)d", round=item.round), target)
             if done:
                 return done
         status = INVALID
@@ -166,18 +170,7 @@ def corrective_action(action_id: int):
                 if done:
                     return done
         elif forward_form is not None and forward_form.validate():
-            done = _perform(
-                lambda: portal.forward(
-                    case,
-                    _("Corrective action"),
-                    external_url("units.corrective_action", action_id=item.id),
-                    db.session.get(User, forward_form.to.data) or abort(400),
-                    forward_form.note.data,
-                    by=current_user,
-                ),
-                _("Forwarded."),
-                target,
-            )
+            done = _forward(case, forward_form, _("Corrective action"), target)
             if done:
                 return done
         status = INVALID
