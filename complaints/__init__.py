@@ -61,6 +61,7 @@ def _init_extensions(app: Flask) -> None:
     from complaints.i18n import N_, select_locale
     from complaints.models.people import User
     from complaints.models.types import render_migration_type
+    from complaints.security import MAX_DATABASE_ID
     from complaints.services.outbox import init_outbox_dispatch
     from complaints.services.uploads import init_upload_cleanup
 
@@ -86,7 +87,7 @@ def _init_extensions(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:
         user_id, _, token = session_id.partition(":")
-        if not user_id.isdigit() or int(user_id) > 2**31 - 1:
+        if not user_id.isdigit() or int(user_id) > MAX_DATABASE_ID:
             return None
         user = db.session.get(User, int(user_id))
         if user is None or not hmac.compare_digest(user.session_token, token):

@@ -35,6 +35,19 @@ class Staff:
         db.session.commit()
         return case
 
+    def find_maladministration(self, case: Complaint, *actions: workflow.PlannedAction):
+        """Issue a final report finding undue delay, with these corrective actions (one for the unit by default)."""
+        report = workflow.issue_final_report(
+            case,
+            conclusion="found",
+            summary="Temuan",
+            form_codes=["penundaan_berlarut"],
+            actions=actions or [workflow.PlannedAction("unit", "Kepala Disdukcapil", "Terbitkan KTP")],
+            by=self.supervisor,
+        )
+        db.session.commit()
+        return report
+
     def ready_for_final_report(self, case: Complaint) -> Complaint:
         """Notified, and the reporter has answered (so the 14-day window need not be waited out)."""
         self.notify(case)

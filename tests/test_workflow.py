@@ -250,15 +250,7 @@ def test_old_rule_set_gives_one_more_monitoring_period(filed, staff):
     staff.ready_for_final_report(filed)
     filed.rule_set = clocks.OLD_RULE_SET  # a case registered before the switch-over keeps the old rules
     db.session.commit()
-    workflow.issue_final_report(
-        filed,
-        conclusion="found",
-        summary="Temuan",
-        form_codes=["penundaan_berlarut"],
-        actions=[workflow.PlannedAction("unit", "Kepala Disdukcapil", "Terbitkan KTP")],
-        by=staff.supervisor,
-    )
-    db.session.commit()
+    staff.find_maladministration(filed, workflow.PlannedAction("unit", "Kepala Disdukcapil", "Terbitkan KTP"))
     first = clock_of(filed, "corrective_action")
     assert (first.days, first.day_type.value) == (30, "calendar")
     assert only(Complaint, id=filed.id).status is CaseStatus.CORRECTIVE_MONITORING
@@ -286,15 +278,9 @@ def test_no_maladministration_closes_the_case(filed, staff):
 
 def test_closing_after_monitoring_needs_every_action_implemented(filed, staff):
     staff.ready_for_final_report(filed)
-    workflow.issue_final_report(
-        filed,
-        conclusion="found",
-        summary="Temuan",
-        form_codes=["penundaan_berlarut"],
-        actions=[workflow.PlannedAction("unit", "Kepala", "A"), workflow.PlannedAction("unit", "Kepala", "B")],
-        by=staff.supervisor,
+    staff.find_maladministration(
+        filed, workflow.PlannedAction("unit", "Kepala", "A"), workflow.PlannedAction("unit", "Kepala", "B")
     )
-    db.session.commit()
     actions = db.session.scalars(select(CorrectiveAction).order_by(CorrectiveAction.id)).all()
     workflow.record_verdict(actions[0], "implemented", "Sudah", by=staff.examiner)
     with pytest.raises(RuleError):
@@ -430,15 +416,7 @@ def test_rules_from_the_casework_review(filed, staff):
 
 def test_manual_resolution_needs_a_reason_in_fact(filed, staff):
     staff.ready_for_final_report(filed)
-    workflow.issue_final_report(
-        filed,
-        conclusion="found",
-        summary="Temuan",
-        form_codes=["penundaan_berlarut"],
-        actions=[workflow.PlannedAction("unit", "Kepala", "A")],
-        by=staff.supervisor,
-    )
-    db.session.commit()
+    staff.find_maladministration(filed, workflow.PlannedAction("unit", "Kepala", "A"))
     with pytest.raises(RuleError):
         workflow.escalate_to_resolution(filed, "Terlalu cepat", by=staff.examiner)
     db.session.rollback()
@@ -456,15 +434,9 @@ def test_old_rules_second_period_spares_implemented_actions(filed, staff):
     staff.ready_for_final_report(filed)
     filed.rule_set = clocks.OLD_RULE_SET
     db.session.commit()
-    workflow.issue_final_report(
-        filed,
-        conclusion="found",
-        summary="Temuan",
-        form_codes=["penundaan_berlarut"],
-        actions=[workflow.PlannedAction("unit", "Kepala", "A"), workflow.PlannedAction("unit", "Kepala", "B")],
-        by=staff.supervisor,
+    staff.find_maladministration(
+        filed, workflow.PlannedAction("unit", "Kepala", "A"), workflow.PlannedAction("unit", "Kepala", "B")
     )
-    db.session.commit()
     first, second = db.session.scalars(select(CorrectiveAction).order_by(CorrectiveAction.id)).all()
     workflow.record_verdict(first, "implemented", "Selesai", by=staff.examiner)
     db.session.commit()

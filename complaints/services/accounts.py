@@ -16,15 +16,12 @@ from werkzeug.security import generate_password_hash
 from complaints.extensions import db
 from complaints.models import Agreement, Office, Region, Role, ServiceUnit, User
 from complaints.models.types import utcnow
+from complaints.services.errors import RuleError
 from complaints.services.links import external_url
 
 
-class AccountError(ValueError):
+class AccountError(RuleError):
     """A rule about accounts was broken; ``str(error)`` is a message fit for the user, ``field`` the form field."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def set_password(user: User, password: str) -> None:

@@ -34,6 +34,7 @@ from complaints.models import (
 )
 from complaints.services import clocks, history, outbox, uploads
 from complaints.services.calendar import office_today
+from complaints.services.errors import RuleError
 from complaints.services.links import external_url
 
 #: Crockford's base 32: no I, L, O or U, so a number read aloud or copied by hand is not misread.
@@ -55,12 +56,8 @@ def find_by_submission_key(key: str | None) -> Complaint | None:
     return db.session.scalar(select(Complaint).where(Complaint.submission_key == key))
 
 
-class IntakeError(ValueError):
+class IntakeError(RuleError):
     """A report that breaks a rule; ``field`` names the form field it concerns."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _random_code(length: int) -> str:

@@ -12,7 +12,7 @@ from complaints.models.types import utcnow
 from complaints.services import clocks, history, outbox, uploads, workflow
 from complaints.services.errors import RuleError
 
-WITHDRAWN = "dicabut_pelapor"
+WITHDRAWN = workflow.WITHDRAWN
 
 
 def _actor(by: User | None) -> User | None:
