@@ -61,8 +61,8 @@ extract-messages: install-dev
 	rm messages.pot
 
 lint: install-dev
-	$(BIN)/ruff check complaints tests migrations
-	$(BIN)/ruff format --check complaints tests migrations
+	$(BIN)/ruff check complaints tests migrations benchmarks
+	$(BIN)/ruff format --check complaints tests migrations benchmarks
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

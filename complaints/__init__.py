@@ -62,12 +62,14 @@ def _init_extensions(app: Flask) -> None:
     from complaints.models.people import User
     from complaints.models.types import render_migration_type
     from complaints.security import MAX_DATABASE_ID
+    from complaints.services.figures import init_figures_refresh
     from complaints.services.outbox import init_outbox_dispatch
     from complaints.services.uploads import init_upload_cleanup
 
     # Order matters: the database first (everything else may query it), then sessions and forms, then the face.
     db.init_app(app)
     init_outbox_dispatch()  # notifications leave only after the commit that makes them true
+    init_figures_refresh()  # the public figures follow each committed case event
     init_upload_cleanup()  # files written by a transaction that rolls back are removed
     migrate.init_app(
         app,
@@ -106,11 +108,22 @@ def _register_blueprints(app: Flask) -> None:
     from complaints.blueprints.admin import bp as admin_bp
     from complaints.blueprints.auth import bp as auth_bp
     from complaints.blueprints.cases import bp as cases_bp
+    from complaints.blueprints.compliance import bp as compliance_bp
     from complaints.blueprints.office import bp as office_bp
     from complaints.blueprints.public import bp as public_bp
     from complaints.blueprints.reports import bp as reports_bp
     from complaints.blueprints.units import bp as units_bp
 
-    for blueprint in (public_bp, auth_bp, account_bp, reports_bp, cases_bp, office_bp, units_bp, admin_bp):
+    for blueprint in (
+        public_bp,
+        compliance_bp,
+        auth_bp,
+        account_bp,
+        reports_bp,
+        cases_bp,
+        office_bp,
+        units_bp,
+        admin_bp,
+    ):
         app.register_blueprint(blueprint)
     mark_static_endpoints_public(app)

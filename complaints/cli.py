@@ -101,8 +101,21 @@ def audit_verify_command() -> None:
     click.echo(f"History intact: {checked} events checked.")
 
 
+figures_cli = AppGroup("figures", help="The live figures the compliance profiles read.")
+
+
+@figures_cli.command("refresh")
+@click.option("--all", "everything", is_flag=True, help="Recompute every unit with cases, not only the changed ones.")
+def figures_refresh_command(everything: bool) -> None:
+    """Bring the summary up to date with the case events (what beat does every five minutes)."""
+    from complaints.services.figures import refresh_changed
+
+    click.echo(f"{refresh_changed(everything=everything)} units recomputed.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(import_assessments_command)
+    app.cli.add_command(figures_cli)

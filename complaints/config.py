@@ -105,6 +105,8 @@ class BaseConfig:
             "beat_schedule": {
                 "relay-outbox": {"task": "complaints.notifications.relay", "schedule": 60.0},
                 "sweep-clocks": {"task": "complaints.clocks.sweep", "schedule": 15 * 60.0},
+                # Catches up on events whose after-commit refresh did not reach a worker (broker down).
+                "refresh-figures": {"task": "complaints.figures.refresh", "schedule": 5 * 60.0},
                 # 23:00 UTC is 07:00 in Kendari (WITA): the digest is there when the office opens.
                 "liaison-digests": {"task": "complaints.portal.digests", "schedule": crontab(hour=23, minute=0)},
                 # The first day of each quarter: the review of the quarter that ended.
@@ -139,6 +141,12 @@ class BaseConfig:
         self.FILING_RATE_LIMIT = env("FILING_RATE_LIMIT", "5 per hour;20 per day")
         self.FILING_ATTEMPT_LIMIT = env("FILING_ATTEMPT_LIMIT", "60 per hour")
         self.TRACKING_RATE_LIMIT = env("TRACKING_RATE_LIMIT", "20 per hour")
+        #: Compliance reports (PDF) a visitor may have built; the same region's report of the day is reused anyway.
+        self.REPORT_RATE_LIMIT = env("REPORT_RATE_LIMIT", "10 per hour")
+
+        #: A unit is ranked in a region's live record only with this many registered cases in the period (the law is
+        #: silent; a setting so that an office can raise it). Fewer cases show their figures but no rank.
+        self.PROFILE_MIN_CASES = int(env("PROFILE_MIN_CASES", "5"))
         self.UPLOAD_FOLDER = env("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
 
         #: The address citizens use, for links in e-mails (e.g. https://pengaduan.example.go.id); required in

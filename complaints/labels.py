@@ -217,10 +217,22 @@ STAFF_EVENT_LABELS = {
     "forwarded": _l("The liaison forwarded an item"),
 }
 
+#: The assessment's zones (the opinions, e.g. "kualitas tertinggi", are the Ombudsman's words, kept as published).
+ZONE_LABELS = {"hijau": _l("Green"), "kuning": _l("Yellow"), "merah": _l("Red")}
+
+TARGET_STATE_LABELS = {
+    "met": _l("reached"),
+    "missed": _l("not reached"),
+    "open": _l("not decided yet"),
+    "awaiting": _l("awaiting the year's results"),
+}
+
 
 def register_template_labels(app) -> None:
     app.jinja_env.globals.update(
         ROLE_LABELS=ROLE_LABELS,
+        ZONE_LABELS=ZONE_LABELS,
+        TARGET_STATE_LABELS=TARGET_STATE_LABELS,
         REGION_KIND_LABELS=REGION_KIND_LABELS,
         UNIT_KIND_LABELS=UNIT_KIND_LABELS,
         AGREEMENT_KIND_LABELS=AGREEMENT_KIND_LABELS,

@@ -46,6 +46,7 @@ PUBLIC_NAVIGATION = [
     NavItem("reports.file", _l("File a report")),
     NavItem("reports.track", _l("Follow a report")),
     NavItem("public.regions", _l("Regions and service units")),
+    NavItem("compliance.provinces", _l("Compliance")),
 ]
 
 

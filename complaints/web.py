@@ -6,7 +6,7 @@ import math
 import time
 
 from flask import Flask, jsonify, render_template, request
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -96,6 +96,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["shown_name"] = shown_name
     app.jinja_env.filters["date_long"] = format_long_date
     app.jinja_env.filters["format_weekday"] = lambda d: format_date(d, "EEEE")
+    app.jinja_env.filters["datetime_short"] = lambda moment: format_datetime(moment, "short")
     app.before_request(reject_control_characters)
     app.before_request(enforce_access_rules)
     app.register_error_handler(HTTPException, handle_http_error)

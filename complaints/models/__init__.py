@@ -15,7 +15,16 @@ from complaints.models.cases import (
     UploadType,
 )
 from complaints.models.clocks import Actor, Clock, ClockRule, ClockStatus, DayType
-from complaints.models.compliance import Assessment, AssessmentBand, AssessmentDimension
+from complaints.models.compliance import (
+    Assessment,
+    AssessmentBand,
+    AssessmentDimension,
+    AssessmentPart,
+    FiguresWatermark,
+    ReportJob,
+    Target,
+    UnitFigures,
+)
 from complaints.models.history import CaseEvent
 from complaints.models.outbox import OutboxMessage, OutboxStatus
 from complaints.models.people import OMBUDSMAN_ROLES, STAFF_ROLES, Role, User, user_units
@@ -52,6 +61,11 @@ __all__ = [
     "Assessment",
     "AssessmentBand",
     "AssessmentDimension",
+    "AssessmentPart",
+    "FiguresWatermark",
+    "ReportJob",
+    "Target",
+    "UnitFigures",
     "Addressee",
     "Attachment",
     "AttachmentKind",

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from complaints.extensions import db
-from complaints.models.places import Region
+from complaints.models.places import Province, Region, ServiceUnit
 from complaints.models.types import UTCDateTime, utcnow
 
 ZONES = ("hijau", "kuning", "merah")
@@ -72,5 +72,123 @@ class Assessment(db.Model):
     rank_national: Mapped[int | None] = mapped_column(Integer)
     source: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    region: Mapped[Region] = relationship()
+    parts: Mapped[list[AssessmentPart]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", order_by="AssessmentPart.id"
+    )
+
+
+class AssessmentPart(db.Model):
+    """Part of a region's result where the source gives it: the score of one dimension (2022-2024) or of one assessed
+    service unit."""
+
+    __tablename__ = "assessment_parts"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "dimension_code", "unit_id"),
+        CheckConstraint("(dimension_code IS NULL) != (unit_id IS NULL)", name="dimension_or_unit"),
+        CheckConstraint("score >= 0 AND score <= 100", name="part_score_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    dimension_code: Mapped[str | None] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("service_units.id"))
+    score: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+
+    assessment: Mapped[Assessment] = relationship(back_populates="parts")
+    unit: Mapped[ServiceUnit | None] = relationship()
+
+
+class Target(db.Model):
+    """A published goal for an assessment year: the province's (how many regions green, how many red at most) or a
+    region's (a category, a zone, a rank in the province). ``wording`` is the goal as announced; the ``min_*`` and
+    ``max_*`` columns are what the progress check measures, every one that is set must hold."""
+
+    __tablename__ = "targets"
+    __table_args__ = (
+        CheckConstraint("scope IN ('province', 'region')", name="scope_allowed"),
+        CheckConstraint("(scope = 'region') = (region_id IS NOT NULL)", name="region_scope_has_region"),
+        CheckConstraint("min_zone IS NULL OR min_zone IN ('hijau', 'kuning', 'merah')", name="min_zone_allowed"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(10))
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    wording: Mapped[str] = mapped_column(Text)
+    #: As published: a full date or only a year.
+    set_on: Mapped[str | None] = mapped_column(String(10))
+    set_by: Mapped[str | None] = mapped_column(Text)
+    min_green_regions: Mapped[int | None] = mapped_column(Integer)
+    max_red_regions: Mapped[int | None] = mapped_column(Integer)
+    min_category: Mapped[str | None] = mapped_column(String(1))
+    min_zone: Mapped[str | None] = mapped_column(String(10))
+    max_rank: Mapped[int | None] = mapped_column(Integer)
+
+    province: Mapped[Province] = relationship()
+    region: Mapped[Region | None] = relationship()
+
+
+class UnitFigures(db.Model):
+    """The live record of one service unit for one year (of the report's receipt), computed in SQL from the cases
+    and kept here so that a profile page reads a few rows whatever the number of complaints. Refreshed per unit
+    whenever one of its cases records an event (services/live_figures.py)."""
+
+    __tablename__ = "unit_figures"
+    __table_args__ = (UniqueConstraint("unit_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("service_units.id", ondelete="CASCADE"))
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    cases: Mapped[int] = mapped_column(Integer, default=0)
+    closed: Mapped[int] = mapped_column(Integer, default=0)
+    #: {days from receipt to closure: number of cases}: exact medians for any sum of units and years.
+    close_days: Mapped[dict] = mapped_column(JSON, default=dict)
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    answered_on_time: Mapped[int] = mapped_column(Integer, default=0)
+    actions: Mapped[int] = mapped_column(Integer, default=0)
+    actions_on_time: Mapped[int] = mapped_column(Integer, default=0)
+    recommendations: Mapped[int] = mapped_column(Integer, default=0)
+    recommendations_implemented: Mapped[int] = mapped_column(Integer, default=0)
+    overdue_open: Mapped[int] = mapped_column(Integer, default=0)
+    #: {form code or "": cases} and {substance area code: cases}
+    by_form: Mapped[dict] = mapped_column(JSON, default=dict)
+    by_area: Mapped[dict] = mapped_column(JSON, default=dict)
+    refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    unit: Mapped[ServiceUnit] = relationship()
+
+
+class FiguresWatermark(db.Model):
+    """The last case event whose unit's figures are refreshed (one row)."""
+
+    __tablename__ = "figures_watermarks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_event_id: Mapped[int] = mapped_column(Integer, default=0)
+    refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ReportJob(db.Model):
+    """A compliance report (PDF) being built by a worker: its progress is read by the page that waits for it."""
+
+    __tablename__ = "report_jobs"
+    __table_args__ = (CheckConstraint("progress BETWEEN 0 AND 100", name="progress_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Random, unguessable: the only key to the job's page and file.
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    locale: Mapped[str] = mapped_column(String(5))
+    #: queued, running, done, failed
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    stage: Mapped[str | None] = mapped_column(String(40))
+    file_name: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     region: Mapped[Region] = relationship()

@@ -2,7 +2,9 @@
 reported, and nothing is written unless the whole file is good.
 
 Columns (header row, any order): year, region_code, score, and optionally zone, category, rank_province,
-rank_national, source. A stated zone or category that the year's band table contradicts is kept and flagged.
+rank_national, source, and one ``dimension_<code>`` column per dimension of the year's method (e.g.
+``dimension_process``) for the dimension scores where the source gives them. A stated zone or category that the year's
+band table contradicts is kept and flagged.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from complaints.extensions import db
-from complaints.models import Assessment, Region
+from complaints.models import Assessment, AssessmentDimension, AssessmentPart, Region
 from complaints.models.compliance import ZONES
 from complaints.services.calendar import office_today
 from complaints.services.compliance import classify
@@ -71,12 +73,23 @@ def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
     ]
 
 
+DIMENSION_PREFIX = "dimension_"
+
+
 def _decimal(text: str) -> Decimal | None:
     try:
         value = Decimal(text.replace(",", "."))
     except InvalidOperation:
         return None
     return value if value.is_finite() else None
+
+
+def _score(text: str) -> Decimal | None:
+    """A score from 0 to 100 with at most two decimals, or None."""
+    value = _decimal(text)
+    if value is None or not Decimal(0) <= value <= Decimal(100) or value != value.quantize(Decimal("0.01")):
+        return None
+    return value
 
 
 def import_assessments(filename: str, content: bytes) -> ImportReport:
@@ -89,6 +102,9 @@ def import_assessments(filename: str, content: bytes) -> ImportReport:
         return report
     regions = {r.code: r for r in db.session.scalars(select(Region))}
     last_year = office_today().year + 1
+    dimensions: dict[int, set[str]] = {}
+    for dim_year, code in db.session.execute(select(AssessmentDimension.year, AssessmentDimension.code)):
+        dimensions.setdefault(dim_year, set()).add(code)
     seen: dict[tuple[str, int], int] = {}
     checked = []
     for number, row in enumerate(rows, start=2):  # row 1 is the header
@@ -102,9 +118,20 @@ def import_assessments(filename: str, content: bytes) -> ImportReport:
         region = regions.get(row.get("region_code", ""))
         if region is None:
             bad("region_code", _("Unknown region code."))
-        score = _decimal(row.get("score", ""))
-        if score is None or not Decimal(0) <= score <= Decimal(100) or score != score.quantize(Decimal("0.01")):
+        score = _score(row.get("score", ""))
+        if score is None:
             bad("score", _("A score from 0 to 100 with at most two decimals."))
+        parts = {}
+        for column, text in row.items():
+            if not column.startswith(DIMENSION_PREFIX) or not text:
+                continue
+            code = column.removeprefix(DIMENSION_PREFIX)
+            if year is not None and code not in dimensions.get(year, ()):
+                bad(column, _("The method of that year has no such dimension."))
+            elif _score(text) is None:
+                bad(column, _("A score from 0 to 100 with at most two decimals."))
+            else:
+                parts[code] = _score(text)
         zone = (row.get("zone") or "").lower() or None
         if zone is not None and zone not in ZONES:
             bad("zone", _("The zone is hijau, kuning or merah."))
@@ -124,11 +151,11 @@ def import_assessments(filename: str, content: bytes) -> ImportReport:
             seen[key] = number
         if len(row.get("source") or "") > 2000:
             bad("source", _("At most %(n)d characters.", n=2000))
-        checked.append((number, year, region, score, zone, category, ranks, row.get("source") or None))
+        checked.append((number, year, region, score, zone, category, ranks, row.get("source") or None, parts))
     if report.errors:
         return report
     existing = {(a.region_id, a.year): a for a in db.session.scalars(select(Assessment))}
-    for number, year, region, score, zone, category, ranks, source in checked:
+    for number, year, region, score, zone, category, ranks, source, parts in checked:
         assessment = existing.get((region.id, year))
         if assessment is None:
             assessment = Assessment(region=region, year=year)
@@ -139,6 +166,10 @@ def import_assessments(filename: str, content: bytes) -> ImportReport:
         assessment.score, assessment.stated_zone, assessment.stated_category = score, zone, category
         assessment.rank_province, assessment.rank_national = ranks["rank_province"], ranks["rank_national"]
         assessment.source = source
+        if parts:  # the file's dimension scores replace the earlier ones; units' scores stay
+            assessment.parts = [p for p in assessment.parts if p.dimension_code is None] + [
+                AssessmentPart(dimension_code=code, score=value) for code, value in sorted(parts.items())
+            ]
         result = classify(year, score)
         if result is not None and (
             (zone and zone != result.zone) or (category and result.category and category != result.category)

@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from complaints.extensions import db
-from complaints.models.compliance import AssessmentBand
+from complaints.models.compliance import ZONES, AssessmentBand
+from complaints.services.errors import RuleError
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,24 @@ def bands_for(year: int) -> list[AssessmentBand]:
 
 
 def classify(year: int, score: Decimal | str | float) -> Classification | None:
+    return classify_with(bands_for(year), score)
+
+
+class BandTables:
+    """Classification for many results at once: each year's table is read once."""
+
+    def __init__(self) -> None:
+        self._tables: dict[int, list[AssessmentBand]] = {}
+
+    def classify(self, year: int, score) -> Classification | None:
+        if year not in self._tables:
+            self._tables[year] = bands_for(year)
+        return classify_with(self._tables[year], score)
+
+
+def classify_with(bands: list[AssessmentBand], score: Decimal | str | float) -> Classification | None:
+    """``bands`` ordered from the lowest."""
     score = Decimal(str(score)).quantize(Decimal("0.01"))
-    bands = bands_for(year)
     for index, band in enumerate(bands):
         if band.lower <= score <= band.upper:
             better = bands[index + 1] if index + 1 < len(bands) else None
@@ -47,3 +65,54 @@ def classify(year: int, score: Decimal | str | float) -> Classification | None:
                 points_to_next=(better.lower - score) if better else None,
             )
     return None
+
+
+#: Years whose bands come from the published methodology (seeded); later years' bands are entered by an admin.
+LAST_PUBLISHED_METHOD_YEAR = 2024
+
+
+class BandError(RuleError):
+    """A band that does not fit its year's table."""
+
+
+def add_band(
+    year: int, *, category: str | None, lower: Decimal, upper: Decimal, opinion: str, zone: str
+) -> AssessmentBand:
+    """A band of a year after the published methods (PO 61/2025 on): edges with two decimals, no overlap with the
+    year's other bands, each category once. Flushes; the caller commits."""
+    if year <= LAST_PUBLISHED_METHOD_YEAR:
+        raise BandError(
+            _l(
+                "The bands up to %(year)d are the published ones and cannot be changed.",
+                year=LAST_PUBLISHED_METHOD_YEAR,
+            )
+        )
+    if not Decimal(0) <= lower <= upper <= Decimal(100):
+        raise BandError(_l("The lower edge must not exceed the upper edge, both from 0 to 100."), "lower")
+    if zone not in ZONES:
+        raise BandError(_l("The zone is hijau, kuning or merah."), "zone")
+    for band in bands_for(year):
+        if band.lower <= upper and lower <= band.upper:
+            raise BandError(
+                _l("It overlaps the band from %(lower)s to %(upper)s.", lower=band.lower, upper=band.upper), "lower"
+            )
+        if category and band.category == category:
+            raise BandError(_l("That year already has category %(category)s.", category=category), "category")
+    band = AssessmentBand(
+        year=year, era="C", category=category or None, lower=lower, upper=upper, opinion=opinion, zone=zone
+    )
+    db.session.add(band)
+    db.session.flush()
+    return band
+
+
+def remove_band(band: AssessmentBand) -> None:
+    if band.year <= LAST_PUBLISHED_METHOD_YEAR:
+        raise BandError(
+            _l(
+                "The bands up to %(year)d are the published ones and cannot be changed.",
+                year=LAST_PUBLISHED_METHOD_YEAR,
+            )
+        )
+    db.session.delete(band)
+    db.session.flush()

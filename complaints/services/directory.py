@@ -67,6 +67,16 @@ def get_region(code: str) -> Region | None:
     )
 
 
+def get_province(code: str) -> Province | None:
+    if len(code) > 10:
+        return None
+    return db.session.scalar(select(Province).where(Province.code == code))
+
+
+def provinces() -> list[Province]:
+    return list(db.session.scalars(select(Province).order_by(Province.code)))
+
+
 def get_unit(unit_id: int) -> ServiceUnit | None:
     return db.session.get(ServiceUnit, unit_id)
 

@@ -1,34 +1,62 @@
-"""Resolution figures per service unit and year, aggregated in SQL: cases, clarification answers on time,
-corrective actions done on time, recommendations implemented. The unit portal shows them; the compliance profile
-is to use the same functions."""
+"""Resolution figures per service unit and year, aggregated in SQL: cases, time to close, clarification answers on
+time, corrective actions done on time, recommendations implemented, open overdue items, volume by suspected form of
+maladministration and by subject area.
+
+The unit portal computes them on the spot for its few units. The public compliance profile reads them from the
+``unit_figures`` summary instead, which ``refresh_changed`` keeps current: it recomputes only the units whose cases
+recorded an event since the last run (after each commit that records one, and every few minutes by beat), so a
+profile page reads a few rows per unit whatever the number of complaints.
+
+A report counts once the Ombudsman has registered it: a report not (yet) accepted is no finding about the unit."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, extract, func, select
+from flask import current_app
+from sqlalchemy import and_, case, delete, event, extract, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from complaints.extensions import db
 from complaints.models import (
+    Actor,
     Addressee,
+    CaseEvent,
     CaseStatus,
     ClarificationRequest,
     Clock,
     Complaint,
     CorrectiveAction,
+    FiguresWatermark,
     FinalReport,
     Recommendation,
     ServiceUnit,
+    UnitFigures,
     Verdict,
+)
+from complaints.models.types import utcnow
+from complaints.services.calendar import office_today
+from complaints.services.clocks import OPEN_STATUSES
+
+#: The figures that add up across units and years (the counters below merge too).
+COUNTED = (
+    "cases",
+    "closed",
+    "requests",
+    "answered_on_time",
+    "actions",
+    "actions_on_time",
+    "recommendations",
+    "recommendations_implemented",
+    "overdue_open",
 )
 
 
-@dataclass
-class UnitYear:
-    unit_id: int
-    unit_name: str
-    year: int
+@dataclass(kw_only=True)
+class Counts:
     cases: int = 0
     closed: int = 0
     requests: int = 0
@@ -37,20 +65,44 @@ class UnitYear:
     actions_on_time: int = 0
     recommendations: int = 0
     recommendations_implemented: int = 0
+    overdue_open: int = 0
+    #: {days from receipt to closure: cases}
+    close_days: Counter = field(default_factory=Counter)
+    #: {suspected form code ("" when none was given): cases}, {subject area code: cases}
+    by_form: Counter = field(default_factory=Counter)
+    by_area: Counter = field(default_factory=Counter)
+
+    def add(self, other) -> None:
+        """Add another unit's or year's figures (a ``Counts`` or a ``UnitFigures`` row)."""
+        for name in COUNTED:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.close_days.update(other.close_days)
+        self.by_form.update(other.by_form)
+        self.by_area.update(other.by_area)
 
     @property
     def open(self) -> int:
         return self.cases - self.closed
 
 
+@dataclass
+class UnitYear(Counts):
+    unit_id: int
+    unit_name: str
+    year: int
+
+
 def _on_time():
     return case((and_(Clock.met_on.is_not(None), Clock.met_on <= Clock.due_on), 1), else_=0)
 
 
-def unit_figures(unit_ids: Iterable[int]) -> list[UnitYear]:
+def unit_figures(unit_ids: Iterable[int], today=None) -> list[UnitYear]:
+    """Every figure of the given units, per year: of receipt for cases (and their open overdue items), of sending
+    for clarification requests, of the final report for corrective actions, of issue for recommendations."""
     unit_ids = list(unit_ids)
     if not unit_ids:
         return []
+    today = today or office_today()
     names = dict(db.session.execute(select(ServiceUnit.id, ServiceUnit.name).where(ServiceUnit.id.in_(unit_ids))).all())
     rows: dict[tuple[int, int], UnitYear] = {}
 
@@ -61,6 +113,7 @@ def unit_figures(unit_ids: Iterable[int]) -> list[UnitYear]:
         return rows[key]
 
     received = extract("year", Complaint.received_at)
+    registered = and_(Complaint.unit_id.in_(unit_ids), Complaint.registration_number.is_not(None))
     for unit_id, year, total, closed in db.session.execute(
         select(
             Complaint.unit_id,
@@ -68,12 +121,39 @@ def unit_figures(unit_ids: Iterable[int]) -> list[UnitYear]:
             func.count(),
             func.sum(case((Complaint.status == CaseStatus.CLOSED, 1), else_=0)),
         )
-        # Registered cases only: a report the Ombudsman has not accepted is no finding about the unit.
-        .where(Complaint.unit_id.in_(unit_ids), Complaint.registration_number.is_not(None))
+        .where(registered)
         .group_by(Complaint.unit_id, received)
     ):
         r = row(unit_id, year)
         r.cases, r.closed = total, closed or 0
+    for column, attribute in ((Complaint.suspected_form_code, "by_form"), (Complaint.substance_area_code, "by_area")):
+        for unit_id, year, code, total in db.session.execute(
+            select(Complaint.unit_id, received, column, func.count())
+            .where(registered)
+            .group_by(Complaint.unit_id, received, column)
+        ):
+            getattr(row(unit_id, year), attribute)[code or ""] += total
+    # Days from receipt to closure, in the office's calendar: one row per closed case, read only on a refresh.
+    for unit_id, received_at, closed_at in db.session.execute(
+        select(Complaint.unit_id, Complaint.received_at, Complaint.closed_at).where(
+            registered, Complaint.status == CaseStatus.CLOSED
+        )
+    ):
+        days = (office_today(now=closed_at) - office_today(now=received_at)).days
+        row(unit_id, received_at.year).close_days[str(days)] += 1
+    for unit_id, year, overdue in db.session.execute(
+        select(Complaint.unit_id, received, func.count())
+        .select_from(Clock)
+        .join(Complaint, Complaint.id == Clock.complaint_id)
+        .where(
+            Complaint.unit_id.in_(unit_ids),
+            Clock.who_must_act.in_([Actor.SERVICE_UNIT, Actor.SUPERIOR]),
+            Clock.status.in_(OPEN_STATUSES),
+            Clock.due_on < today,
+        )
+        .group_by(Complaint.unit_id, received)
+    ):
+        row(unit_id, year).overdue_open = overdue
     sent = extract("year", ClarificationRequest.sent_at)
     for unit_id, year, total, on_time in db.session.execute(
         select(ClarificationRequest.unit_id, sent, func.count(), func.sum(_on_time()))
@@ -109,3 +189,106 @@ def unit_figures(unit_ids: Iterable[int]) -> list[UnitYear]:
         r = row(unit_id, year)
         r.recommendations, r.recommendations_implemented = total, done or 0
     return sorted(rows.values(), key=lambda r: (r.unit_name, -r.year))
+
+
+# --- the summary the public pages read ------------------------------------------------------------------------
+
+
+def refresh_units(unit_ids: Iterable[int], today=None) -> int:
+    """Recompute the summary rows of these units (all their years). Flushes; the caller commits."""
+    unit_ids = sorted(set(unit_ids))
+    if not unit_ids:
+        return 0
+    regions = dict(
+        db.session.execute(select(ServiceUnit.id, ServiceUnit.region_id).where(ServiceUnit.id.in_(unit_ids))).all()
+    )
+    db.session.execute(delete(UnitFigures).where(UnitFigures.unit_id.in_(unit_ids)))
+    now = utcnow()
+    for figures in unit_figures(unit_ids, today):
+        db.session.add(
+            UnitFigures(
+                unit_id=figures.unit_id,
+                region_id=regions[figures.unit_id],
+                year=figures.year,
+                close_days=dict(figures.close_days),
+                by_form=dict(figures.by_form),
+                by_area=dict(figures.by_area),
+                refreshed_at=now,
+                **{name: getattr(figures, name) for name in COUNTED},
+            )
+        )
+    db.session.flush()
+    return len(unit_ids)
+
+
+def _watermark() -> FiguresWatermark:
+    query = select(FiguresWatermark).where(FiguresWatermark.id == 1)
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()  # one refresh at a time; the next waits and finds less to do
+    mark = db.session.scalar(query)
+    if mark is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(FiguresWatermark(id=1, last_event_id=0))
+        except IntegrityError:  # created by a concurrent refresh
+            pass
+        mark = db.session.scalar(query)
+    return mark
+
+
+def refresh_changed(*, everything: bool = False, today=None) -> int:
+    """Recompute the units whose cases recorded an event since the last refresh (or every unit with cases), then
+    move the watermark; commits. Returns the number of units recomputed."""
+    mark = _watermark()
+    newest = db.session.scalar(select(func.max(CaseEvent.id))) or 0
+    if everything:
+        unit_ids = db.session.scalars(select(Complaint.unit_id).distinct()).all()
+    elif newest <= mark.last_event_id:
+        db.session.commit()
+        return 0
+    else:
+        unit_ids = db.session.scalars(
+            select(Complaint.unit_id)
+            .distinct()
+            .join(CaseEvent, CaseEvent.complaint_id == Complaint.id)
+            .where(CaseEvent.id > mark.last_event_id, CaseEvent.id <= newest)
+        ).all()
+    count = refresh_units(unit_ids, today)
+    mark.last_event_id = newest
+    mark.refreshed_at = utcnow()
+    db.session.commit()
+    return count
+
+
+_STALE = "figures_stale"
+
+
+def mark_stale() -> None:
+    """Called by history.record_event: once this transaction commits, the figures are refreshed."""
+    db.session.info[_STALE] = True
+
+
+def _after_commit(session: Session) -> None:
+    if not session.info.pop(_STALE, None):
+        return
+    from complaints.tasks import own_task
+
+    refresh = own_task("complaints.figures.refresh")
+    try:
+        if current_app.extensions["celery"].conf.task_always_eager:
+            refresh.apply()
+        else:
+            refresh.apply_async(retry=False)
+    except Exception as exc:  # noqa: BLE001 (the beat's run catches up; the change itself is committed)
+        current_app.logger.warning("Figures not refreshed now (%s); the periodic refresh will", exc)
+
+
+def _after_rollback(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(_STALE, None)
+
+
+def init_figures_refresh() -> None:
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_soft_rollback", _after_rollback)

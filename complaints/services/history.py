@@ -17,6 +17,7 @@ from sqlalchemy import select
 from complaints.extensions import db
 from complaints.models import CaseEvent, Complaint, User
 from complaints.models.types import utcnow
+from complaints.services import figures
 
 GENESIS = "0" * 64
 
@@ -75,6 +76,7 @@ def record_event(
     event.hash = event_hash(event)
     db.session.add(event)
     db.session.flush()
+    figures.mark_stale()
     return event
 
 

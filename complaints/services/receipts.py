@@ -32,6 +32,19 @@ def new_document(title: str) -> FPDF:
     return pdf
 
 
+def table(pdf: FPDF, headers: list[str], widths: list[float], rows, *, size: float = 7) -> None:
+    """A bordered table: bold headers, then one line per row (values as text, empty for None)."""
+    pdf.set_font("DejaVu", "B", 7)
+    for header, width in zip(headers, widths, strict=True):
+        pdf.cell(width, 6, header, border=1)
+    pdf.ln()
+    pdf.set_font("DejaVu", "", size)
+    for row in rows:
+        for value, width in zip(row, widths, strict=True):
+            pdf.cell(width, 6 if size >= 8 else 5, "" if value is None else str(value), border=1)
+        pdf.ln()
+
+
 def receipt_pdf(view: TrackingView) -> bytes:
     complaint: Complaint = view.complaint
     pdf = new_document(_("Receipt of report %(number)s", number=complaint.tracking_number))

@@ -30,7 +30,7 @@ from complaints.models import (
 )
 from complaints.services import uploads
 from complaints.services.calendar import office_today
-from complaints.services.receipts import new_document
+from complaints.services.receipts import new_document, table
 
 #: Files of a replaced review, removed by the caller after its commit (see tasks/portal.py).
 OBSOLETE_FILES = "reviews_obsolete_files"
@@ -137,19 +137,13 @@ def _pdf(agreement: Agreement, period: str, summaries, lines, today: date) -> by
         new_y="NEXT",
     )
     pdf.ln(3)
-    headers = [_("Service unit"), _("Open requests"), _("Overdue"), _("Corrective actions"), _("Implemented")]
-    widths = [78, 28, 22, 30, 22]
-    pdf.set_font("DejaVu", "B", 7)
-    for header, width in zip(headers, widths, strict=True):
-        pdf.cell(width, 6, header, border=1)
-    pdf.ln()
-    pdf.set_font("DejaVu", "", 8)
-    for s in summaries:
-        for value, width in zip(
-            [s.unit[:48], s.open_requests, s.overdue, s.actions, s.actions_implemented], widths, strict=True
-        ):
-            pdf.cell(width, 6, str(value), border=1)
-        pdf.ln()
+    table(
+        pdf,
+        [_("Service unit"), _("Open requests"), _("Overdue"), _("Corrective actions"), _("Implemented")],
+        [78, 28, 22, 30, 22],
+        [[s.unit[:48], s.open_requests, s.overdue, s.actions, s.actions_implemented] for s in summaries],
+        size=8,
+    )
     pdf.ln(4)
     pdf.set_font("DejaVu", "B", 10)
     pdf.cell(0, 6, _("Items"), new_x="LMARGIN", new_y="NEXT")

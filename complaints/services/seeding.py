@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from complaints.models import (
     Assessment,
     AssessmentBand,
     AssessmentDimension,
+    CaseKind,
     ClockRule,
     ClosureReason,
     Complaint,
@@ -35,6 +36,7 @@ from complaints.models import (
     Role,
     ServiceUnit,
     SubstanceArea,
+    Target,
     UnitKind,
     UploadType,
     User,
@@ -226,10 +228,47 @@ def _seed_assessments(report: SeedReport) -> None:
                 score=Decimal(row["score"]),
                 stated_zone=row["zone"] or None,
                 stated_category=row["category"] or None,
+                rank_province=int(row["rank_province"]) if row["rank_province"] else None,
+                rank_national=int(row["rank_national"]) if row["rank_national"] else None,
                 source=row["note"] or None,
             )
         )
         report["assessments"] += 1
+    db.session.flush()
+    _seed_targets(report, regions)
+
+
+def _seed_targets(report: SeedReport, regions: dict[str, Region]) -> None:
+    """The published goals (targets_sultra.csv): the province's for 2025, three regions' for 2024."""
+    provinces = {p.code: p for p in db.session.scalars(select(Province))}
+    existing = {(t.scope, t.region_id, t.province_id, t.year) for t in db.session.scalars(select(Target))}
+    for row in read_csv("targets_sultra.csv"):
+        region = regions[row["code"]] if row["scope"] == "region" else None
+        province = region.province if region else provinces[row["code"]]
+        year = int(row["assessment_year"])
+        if (row["scope"], region.id if region else None, province.id, year) in existing:
+            continue
+
+        def number(column: str, row=row) -> int | None:
+            return int(row[column]) if row[column] else None
+
+        db.session.add(
+            Target(
+                scope=row["scope"],
+                province=province,
+                region=region,
+                year=year,
+                wording=row["target"],
+                set_on=row["set_on"] or None,
+                set_by=row["set_by"] or None,
+                min_green_regions=number("min_green_regions"),
+                max_red_regions=number("max_red_regions"),
+                min_category=row["min_category"] or None,
+                min_zone=row["min_zone"] or None,
+                max_rank=number("max_rank"),
+            )
+        )
+        report["targets"] += 1
     db.session.flush()
 
 
@@ -288,7 +327,58 @@ def seed_demo_data() -> SeedReport:
         report["demo accounts"] += 1
     db.session.flush()
     _seed_demo_complaint(report, disdukcapil)
+    _seed_demo_casework(report, kendari)
     return report
+
+
+def _seed_demo_casework(report: SeedReport, region: Region) -> None:
+    """A year of casework on Kota Kendari's units, so that its profile's live record has something to show: cases
+    the office opened (own motion), received over the past months, some closed, clarification requests answered on
+    time, late or not at all. Every change goes through the workflow service; only the dates are set back."""
+    from complaints.services import workflow
+
+    if db.session.scalar(select(Complaint.id).where(Complaint.kind == CaseKind.OWN_MOTION).limit(1)):
+        return
+    officer = db.session.scalar(select(User).where(User.role == Role.OFFICER).order_by(User.id).limit(1))
+    supervisor = db.session.scalar(select(User).where(User.role == Role.SUPERVISOR).order_by(User.id).limit(1))
+    units = {u.kind: u for u in region.units}
+    today = office_today(region.province.timezone)
+    plan = [  # unit, days ago received, days to close (None: open), clarification (None, "on_time", "late", "open")
+        *[
+            (UnitKind.DISDUKCAPIL, 300 - 25 * i, [12, 20, 35, None][i % 4], ["on_time", "late", None][i % 3])
+            for i in range(9)
+        ],
+        *[(UnitKind.DPMPTSP, 280 - 30 * i, [18, None][i % 2], ["on_time", "open"][i % 2]) for i in range(6)],
+        *[(UnitKind.DINAS_KESEHATAN, 200 - 40 * i, None, "on_time") for i in range(3)],
+    ]
+    forms = ["penundaan_berlarut", "penyimpangan_prosedur", "permintaan_imbalan", "tidak_memberikan_pelayanan"]
+    areas = {UnitKind.DISDUKCAPIL: "administrasi_kependudukan", UnitKind.DPMPTSP: "perizinan"}
+    for number, (kind, days_ago, close_after, clarification) in enumerate(plan):
+        received = today - timedelta(days=days_ago)
+        case = workflow.open_case(
+            CaseKind.OWN_MOTION,
+            unit_id=units[kind].id,
+            event_date=received,
+            account="Data demo. Temuan pemantauan pelayanan oleh Perwakilan Ombudsman.",
+            substance_area_code=areas.get(kind, "kesehatan"),
+            by=officer,
+        )
+        case.suspected_form_code = forms[number % len(forms)]
+        case.received_at = case.registered_at = datetime.combine(received, time(2, 0), tzinfo=UTC)
+        if clarification:
+            request = workflow.request_clarification(case, "Data demo: mohon penjelasan tertulis.", by=officer)
+            request.sent_at = case.received_at + timedelta(days=3)
+            clock = request.clock
+            clock.start_on = received + timedelta(days=3)
+            clock.due_on = clock.start_on + timedelta(days=14)
+            if clarification != "open":
+                workflow.record_clarification_answer(request, "Data demo: jawaban unit.", by=officer)
+                clock.met_on = clock.start_on + timedelta(days=10 if clarification == "on_time" else 20)
+        if close_after is not None:
+            workflow.resolved_by_unit(case, "Data demo: diselesaikan unit.", by=supervisor)
+            case.closed_at = case.received_at + timedelta(days=close_after)
+        report["demo cases"] += 1
+    db.session.flush()
 
 
 def _seed_demo_complaint(report: SeedReport, unit: ServiceUnit) -> None:

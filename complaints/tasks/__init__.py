@@ -14,6 +14,7 @@ TASK_MODULES = (
     "complaints.tasks.notifications",
     "complaints.tasks.clocks",
     "complaints.tasks.portal",
+    "complaints.tasks.compliance",
 )
 
 

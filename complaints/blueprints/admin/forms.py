@@ -1,11 +1,21 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from complaints.forms import BaseForm, DateWithin, email_field, new_password_field
-from complaints.labels import DAY_TYPE_LABELS, OVERRIDE_KIND_LABELS, ROLE_LABELS, UNIT_KIND_LABELS
+from complaints.labels import DAY_TYPE_LABELS, OVERRIDE_KIND_LABELS, ROLE_LABELS, UNIT_KIND_LABELS, ZONE_LABELS
 from complaints.models import OverrideKind, Role, UnitKind
+from complaints.models.compliance import ZONES
 
 
 def _name_field(label, max_length=120):
@@ -109,3 +119,27 @@ class AssessmentImportForm(BaseForm):
     table = FileField(
         _l("Results file (CSV or XLSX)"), validators=[FileRequired(message=_l("Choose the file to import."))]
     )
+
+
+class BandForm(BaseForm):
+    """A band of a year's table, for the years after the published methods."""
+
+    year = IntegerField(
+        _l("Assessment year"),
+        validators=[InputRequired(message=_l("This field is required.")), NumberRange(min=2025, max=2100)],
+    )
+    category = SelectField(
+        _l("Category"), choices=[SelectChoice("", _l("none (zones only)"))] + [SelectChoice(c, c) for c in "ABCDE"]
+    )
+    lower = DecimalField(
+        _l("Lowest score (included)"),
+        places=2,
+        validators=[InputRequired(message=_l("This field is required.")), NumberRange(min=0, max=100)],
+    )
+    upper = DecimalField(
+        _l("Highest score (included)"),
+        places=2,
+        validators=[InputRequired(message=_l("This field is required.")), NumberRange(min=0, max=100)],
+    )
+    opinion = _name_field(_l("Opinion"), max_length=80)
+    zone = SelectField(_l("Zone"), choices=[SelectChoice(z, ZONE_LABELS[z]) for z in ZONES])

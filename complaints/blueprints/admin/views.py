@@ -10,18 +10,30 @@ from complaints.blueprints.admin import bp
 from complaints.blueprints.admin.forms import (
     AgreementForm,
     AssessmentImportForm,
+    BandForm,
     HolidayOverrideForm,
     ReachForm,
     StaffUserForm,
     UnitForm,
 )
 from complaints.extensions import db
-from complaints.models import Agreement, Assessment, HolidayOverride, Office, Region, Role, ServiceUnit, User
+from complaints.models import (
+    Agreement,
+    Assessment,
+    AssessmentBand,
+    HolidayOverride,
+    Office,
+    Region,
+    Role,
+    ServiceUnit,
+    User,
+)
 from complaints.security import page_number
-from complaints.services import calendar
+from complaints.services import calendar, compliance
 from complaints.services.accounts import AccountError, create_staff_user, set_active, set_reach
 from complaints.services.assessment_import import import_assessments
 from complaints.services.compliance import classify
+from complaints.services.errors import RuleError
 from complaints.services.places import PlacesError, save_unit, update_agreement
 
 INVALID = 422
@@ -307,3 +319,52 @@ def assessments():
     ).all()
     computed = {a.id: classify(a.year, a.score) for a in rows}
     return render_template("admin/assessments.html", form=form, report=report, rows=rows, computed=computed), status
+
+
+@bp.route("/penilaian/rentang", methods=["GET", "POST"])
+@require_role("admin")
+def bands():
+    """The band tables of the years after the published methods (from 2025, PO 61/2025)."""
+    form = BandForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            compliance.add_band(
+                form.year.data,
+                category=form.category.data or None,
+                lower=form.lower.data,
+                upper=form.upper.data,
+                opinion=form.opinion.data,
+                zone=form.zone.data,
+            )
+        except RuleError as error:
+            db.session.rollback()
+            getattr(form, error.field or "year").errors.append(str(error))
+            status = INVALID
+        else:
+            db.session.commit()
+            flash(_("Band added."), "success")
+            return redirect(url_for("admin.bands"))
+    elif request.method == "POST":
+        status = INVALID
+    listed = db.session.scalars(
+        select(AssessmentBand)
+        .where(AssessmentBand.year > compliance.LAST_PUBLISHED_METHOD_YEAR)
+        .order_by(AssessmentBand.year.desc(), AssessmentBand.lower.desc())
+    ).all()
+    return render_template("admin/bands.html", form=form, bands=listed), status
+
+
+@bp.post("/penilaian/rentang/<int:band_id>/hapus")
+@require_role("admin")
+def remove_band(band_id: int):
+    band = db.session.get(AssessmentBand, band_id) or abort(404)
+    try:
+        compliance.remove_band(band)
+    except RuleError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("admin.bands"), code=303)
+    db.session.commit()
+    flash(_("Band removed."), "success")
+    return redirect(url_for("admin.bands"), code=303)

@@ -20,13 +20,6 @@ def regions():
     return render_template("public/regions.html", provinces=directory.provinces_with_regions_and_units())
 
 
-@bp.get("/wilayah/<region_code>")
-@public
-def region(region_code: str):
-    region = directory.get_region(region_code) or abort(404)
-    return render_template("public/region.html", region=region, agreement=directory.current_agreement(region))
-
-
 @bp.get("/unit/<int:unit_id>")
 @public
 def unit(unit_id: int):

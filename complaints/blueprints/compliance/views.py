@@ -1,0 +1,127 @@
+from flask import abort, current_app, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
+
+from complaints.access import public
+from complaints.blueprints.compliance import bp
+from complaints.extensions import limiter
+from complaints.models import ReportJob
+from complaints.services import compliance_exports as exports
+from complaints.services import compliance_report, directory, profiles
+
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _year_asked() -> int | None:
+    """?tahun=YYYY; anything else means "no year chosen" (the pages then take their default)."""
+    year = request.args.get("tahun", type=int)
+    return year if year is not None and 1990 <= year <= 2100 else None
+
+
+def _file(content: bytes, fmt: str, name: str):
+    response = current_app.response_class(content, mimetype=MIMETYPES[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _region_or_404(region_code: str):
+    return directory.get_region(region_code) or abort(404)
+
+
+@bp.get("/kepatuhan")
+@public
+def provinces():
+    listed = directory.provinces()
+    if len(listed) == 1:
+        return redirect(url_for("compliance.dashboard", province_code=listed[0].code))
+    return render_template("compliance/provinces.html", provinces=listed)
+
+
+@bp.get("/kepatuhan/<province_code>")
+@public
+def dashboard(province_code: str):
+    province = directory.get_province(province_code) or abort(404)
+    return render_template("compliance/dashboard.html", board=profiles.dashboard(province, _year_asked()))
+
+
+@bp.get("/kepatuhan/<province_code>/penilaian.<any(csv, xlsx):fmt>")
+@public
+def province_export(province_code: str, fmt: str):
+    province = directory.get_province(province_code) or abort(404)
+    year = _year_asked()
+    table = exports.province_table(province, year)
+    content = exports.as_csv([table]) if fmt == "csv" else exports.as_xlsx([table])
+    return _file(content, fmt, f"penilaian-kepatuhan-{province.code}" + (f"-{year}" if year else ""))
+
+
+@bp.get("/wilayah/<region_code>")
+@public
+def region(region_code: str):
+    region = _region_or_404(region_code)
+    return render_template(
+        "compliance/region.html",
+        region=region,
+        agreement=directory.current_agreement(region),
+        profile=profiles.region_profile(region, _year_asked()),
+    )
+
+
+@bp.get("/wilayah/<region_code>/profil.<any(csv, xlsx):fmt>")
+@public
+def region_export(region_code: str, fmt: str):
+    region = _region_or_404(region_code)
+    year = _year_asked()
+    tables = exports.profile_tables(profiles.region_profile(region, year))
+    content = exports.as_csv(tables) if fmt == "csv" else exports.as_xlsx(tables)
+    return _file(content, fmt, f"profil-kepatuhan-{region.code}" + (f"-{year}" if year else ""))
+
+
+def _report_limit() -> str:
+    return current_app.config["REPORT_RATE_LIMIT"]
+
+
+@bp.post("/wilayah/<region_code>/laporan-kepatuhan")
+@public
+@limiter.limit(_report_limit)
+def request_report(region_code: str):
+    region = _region_or_404(region_code)
+    job = compliance_report.request_report(region, str(get_locale()))
+    return redirect(url_for("compliance.report_job", token=job.token), code=303)
+
+
+def _job_or_404(token: str) -> ReportJob:
+    return compliance_report.job_by_token(token) or abort(404)
+
+
+@bp.get("/laporan-kepatuhan/<token>")
+@public
+def report_job(token: str):
+    job = _job_or_404(token)
+    return render_template("compliance/report_job.html", job=job)
+
+
+@bp.get("/laporan-kepatuhan/<token>/status")
+@public
+def report_status(token: str):
+    job = _job_or_404(token)
+    return {
+        "status": job.status,
+        "progress": job.progress,
+        "download": url_for("compliance.report_download", token=job.token) if job.status == "done" else None,
+    }
+
+
+@bp.get("/laporan-kepatuhan/<token>/unduh")
+@public
+def report_download(token: str):
+    job = _job_or_404(token)
+    if job.status != "done":
+        abort(404)
+    return send_file(
+        compliance_report.report_path(job),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"laporan-kepatuhan-{job.region.code}.pdf",
+    )

@@ -1,0 +1,24 @@
+"""The live figures' summary (after each commit that records a case event, and every few minutes by beat) and the
+compliance report a visitor asks for (PDF, with its progress stored for the waiting page)."""
+
+from celery import shared_task
+
+from complaints.extensions import db
+from complaints.services import compliance_report, figures, locks
+
+
+@shared_task(name="complaints.figures.refresh", ignore_result=True)
+def refresh_figures() -> str:
+    with locks.exclusive("figures-refresh", timeout=300) as acquired:
+        if not acquired:  # the running refresh, or beat's next one, picks up what this one would have
+            return "skipped: another refresh is running"
+        try:
+            return f"{figures.refresh_changed()} units"
+        except Exception:
+            db.session.rollback()
+            raise
+
+
+@shared_task(name="complaints.compliance.report", ignore_result=True)
+def build_compliance_report(job_id: int) -> str:
+    return compliance_report.run_job(job_id)
