@@ -26,6 +26,7 @@ from complaints.models.compliance import (
     UnitFigures,
 )
 from complaints.models.history import CaseEvent
+from complaints.models.interfaces import ApiClient, ApiToken
 from complaints.models.outbox import OutboxMessage, OutboxStatus
 from complaints.models.people import OMBUDSMAN_ROLES, STAFF_ROLES, Role, User, user_units
 from complaints.models.places import (
@@ -58,6 +59,8 @@ __all__ = [
     "IDENTITY_KINDS",
     "OMBUDSMAN_ROLES",
     "Actor",
+    "ApiClient",
+    "ApiToken",
     "Assessment",
     "AssessmentBand",
     "AssessmentDimension",

@@ -56,6 +56,8 @@ class Channel(enum.StrEnum):
     LETTER = "letter"
     PHONE = "phone"
     WHATSAPP = "whatsapp"
+    #: Filed by a registered client application through Open311 GeoReport v2.
+    OPEN311 = "open311"
 
 
 class MaritalStatus(enum.StrEnum):
