@@ -14,7 +14,7 @@ from complaints.models import ApiClient, ApiToken, Role, User
 from complaints.models.types import utcnow
 from complaints.services.errors import RuleError
 
-TOKEN_PREFIX = "omb_"
+TOKEN_PREFIX = "omb_"  # noqa: S105 (a prefix, not a secret)
 KEY_PREFIX = "o311_"
 #: Roles that may hold a token: everyone who works a case or follows one officially (citizens use the web pages).
 TOKEN_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.ADMIN, Role.UNIT_HEAD, Role.LIAISON})
