@@ -106,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     from complaints.access import mark_static_endpoints_public
     from complaints.blueprints.account import bp as account_bp
     from complaints.blueprints.admin import bp as admin_bp
+    from complaints.blueprints.api import bp as api_bp
     from complaints.blueprints.auth import bp as auth_bp
     from complaints.blueprints.cases import bp as cases_bp
     from complaints.blueprints.compliance import bp as compliance_bp
@@ -124,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
         office_bp,
         units_bp,
         admin_bp,
+        api_bp,
     ):
         app.register_blueprint(blueprint)
     mark_static_endpoints_public(app)

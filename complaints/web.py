@@ -25,6 +25,10 @@ ERROR_TEXTS = {
         _l("The request could not be processed"),
         _l("Something in what was sent is not valid. Go back, check the form and try again."),
     ),
+    401: (
+        _l("Authentication needed"),
+        _l("Send a valid personal API token in the Authorization header: Bearer followed by the token."),
+    ),
     403: (
         _l("Access denied"),
         _l("Your account may not open this page. If you think it should, contact the Ombudsman office."),
@@ -47,6 +51,19 @@ def _wants_json() -> bool:
     return request.path.startswith(("/api/", "/healthz")) or (request.accept_mimetypes.best == "application/json")
 
 
+def problem(status: int, title: str, detail: str, *, headers=None, **extra):
+    """An RFC 9457 problem-details response, the JSON API's only error shape."""
+    response = jsonify({"type": "about:blank", "title": title, "status": status, "detail": detail, **extra})
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    for name, value in headers or []:
+        if name.lower() in {"allow", "retry-after", "www-authenticate"}:
+            response.headers[name] = value
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
 def handle_http_error(error: HTTPException):
     code = error.code or 500
     if code >= 500:
@@ -63,6 +80,8 @@ def handle_http_error(error: HTTPException):
     retry_after = _retry_after_minutes(error) if code == 429 else None
     if retry_after:
         explanation = _l("You have tried too often. You can try again in about %(n)d minutes.", n=retry_after)
+    if request.path.startswith("/api/"):
+        return problem(code, str(title), str(explanation), headers=error.get_headers())
     if _wants_json():
         response = jsonify({"status": code, "title": str(title), "detail": str(explanation)})
         response.status_code = code

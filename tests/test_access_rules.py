@@ -23,18 +23,32 @@ def sample_url(rule) -> str:
 
 
 def test_every_endpoint_has_an_explicit_access_rule(app):
-    missing = [rule.rule for rule, view in routes(app) if access_rule_of(view) not in {"public", "signed_in", "roles"}]
-    assert missing == [], f"routes without @public, @signed_in or @require_role: {missing}"
+    missing = [
+        rule.rule for rule, view in routes(app) if access_rule_of(view) not in {"public", "signed_in", "roles", "token"}
+    ]
+    assert missing == [], f"routes without @public, @signed_in, @require_role or @token_required: {missing}"
 
 
 def test_protected_routes_send_anonymous_visitors_to_the_login_page(app, client):
-    protected = [rule for rule, view in routes(app) if access_rule_of(view) != "public"]
+    protected = [rule for rule, view in routes(app) if access_rule_of(view) not in {"public", "token"}]
     assert protected, "expected some protected routes"
     for rule in protected:
         method = "GET" if "GET" in rule.methods else "POST"
         response = client.open(sample_url(rule), method=method)
         assert response.status_code == 302, rule.rule
         assert response.headers["Location"].startswith("/masuk"), rule.rule
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_api_routes_answer_401_without_a_token_even_to_a_signed_in_session(app, client, seeded, role):
+    """The JSON API never takes the session cookie: no cross-site request can use a signed-in browser."""
+    factories.login(client, factories.user(role))
+    token_routes = [rule for rule, view in routes(app) if access_rule_of(view) == "token"]
+    assert token_routes
+    for rule in token_routes:
+        response = client.get(sample_url(rule))
+        assert response.status_code == 401, (role, rule.rule)
+        assert response.mimetype == "application/problem+json"
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -46,12 +46,14 @@ def _overdue(today: date):
 
 
 def queue_query(office: Office, filters: QueueFilters, today: date):
+    return case_query(Complaint.office_id == office.id, filters, today)
+
+
+def case_query(scope, filters: QueueFilters, today: date):
+    """The cases within ``scope`` (an SQL condition on complaints: an office, a set of units) that match the
+    filters, earliest legal date first."""
     next_due = _next_due()
-    query = (
-        select(Complaint)
-        .outerjoin(next_due, next_due.c.complaint_id == Complaint.id)
-        .where(Complaint.office_id == office.id)
-    )
+    query = select(Complaint).outerjoin(next_due, next_due.c.complaint_id == Complaint.id).where(scope)
     if filters.status in {s.value for s in CaseStatus}:
         query = query.where(Complaint.status == CaseStatus(filters.status))
     elif not filters.include_closed:

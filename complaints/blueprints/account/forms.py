@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField
+from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from complaints.forms import BaseForm, new_password_field
@@ -19,4 +19,12 @@ class ChangePasswordForm(BaseForm):
             EqualTo("new_password", message=_l("The two passwords are not the same.")),
         ],
         render_kw={"autocomplete": "new-password", "maxlength": 128},
+    )
+
+
+class TokenForm(BaseForm):
+    name = StringField(
+        _l("What the token is for"),
+        validators=[DataRequired(message=_l("This field is required.")), Length(max=80)],
+        render_kw={"maxlength": 80, "placeholder": _l("e.g. the region's complaint desk")},
     )

@@ -1,14 +1,16 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from complaints.access import require_role, signed_in
 from complaints.blueprints.account import bp
-from complaints.blueprints.account.forms import ChangePasswordForm
+from complaints.blueprints.account.forms import ChangePasswordForm, TokenForm
 from complaints.extensions import db, limiter
 from complaints.navigation import navigation_for
+from complaints.services import api_keys
 from complaints.services.accounts import AccountError, change_password, send_email_verification
 from complaints.services.accounts import verify_email as confirm_email
+from complaints.services.errors import RuleError
 
 
 @bp.get("")
@@ -64,3 +66,49 @@ def resend_verification():
         db.session.commit()
     flash(_("We have sent the confirmation link to %(email)s.", email=current_user.email), "info")
     return redirect(url_for("account.home"))
+
+
+# --- personal API tokens ------------------------------------------------------------------------------------------
+
+TOKEN_HOLDERS = tuple(role.value for role in api_keys.TOKEN_ROLES)
+
+
+def _tokens_page(form: TokenForm, *, secret: str | None = None, status: int = 200):
+    return render_template(
+        "account/tokens.html", form=form, tokens=api_keys.tokens_of(current_user), secret=secret
+    ), status
+
+
+@bp.get("/token")
+@require_role(*TOKEN_HOLDERS)
+def tokens():
+    return _tokens_page(TokenForm())
+
+
+@bp.post("/token")
+@require_role(*TOKEN_HOLDERS)
+@limiter.limit("20 per hour")
+def create_token():
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return _tokens_page(form, status=422)
+    try:
+        _token, secret = api_keys.create_token(current_user, form.name.data)
+    except RuleError as exc:
+        db.session.rollback()
+        form.name.errors.append(str(exc))
+        return _tokens_page(form, status=422)
+    db.session.commit()
+    # The secret is shown on this response only; it is stored as a hash and cannot be shown again.
+    response, status = _tokens_page(TokenForm(formdata=None), secret=secret)
+    return response, status, {"Cache-Control": "no-store"}
+
+
+@bp.post("/token/<int:token_id>/cabut")
+@require_role(*TOKEN_HOLDERS)
+def revoke_token(token_id: int):
+    if api_keys.revoke_token(current_user, token_id) is None:
+        abort(404)
+    db.session.commit()
+    flash(_("The token has been revoked: it no longer opens the API."), "success")
+    return redirect(url_for("account.tokens"), code=303)

@@ -1,0 +1,158 @@
+from flask import abort, g, jsonify, render_template, request, url_for
+from sqlalchemy import select
+
+from complaints.access import public, token_required
+from complaints.blueprints.api import bp
+from complaints.extensions import csrf, db
+from complaints.models import Region, ServiceUnit
+from complaints.services import api, directory, profiles
+from complaints.services.api_keys import TOKEN_ROLES
+from complaints.services.api_spec import openapi_document
+from complaints.services.calendar import office_today
+from complaints.web import problem
+
+csrf.exempt(bp)
+EVERY_TOKEN = tuple(role.value for role in TOKEN_ROLES)
+
+
+@bp.errorhandler(api.BadQuery)
+def bad_query(error: api.BadQuery):
+    return problem(400, "Bad query parameter", str(error))
+
+
+def _page(items: list[dict], total: int, page: api.Page):
+    more = page.number * page.per_page < total
+    args = {**request.args.to_dict(), "page": page.number + 1, "per_page": page.per_page}
+    return jsonify(
+        items=items,
+        page=page.number,
+        per_page=page.per_page,
+        total=total,
+        next=url_for(request.endpoint, **(request.view_args or {}), **args) if more else None,
+    )
+
+
+@bp.get("/openapi.json")
+@public
+def openapi():
+    return jsonify(openapi_document(url_for("api.me", _external=False).removesuffix("/me")))
+
+
+@bp.get("/")
+@public
+def docs():
+    return render_template("api/docs.html", spec=openapi_document(request.host_url.rstrip("/") + "/api/v1"))
+
+
+@bp.get("/me")
+@token_required(*EVERY_TOKEN)
+def me():
+    user = g.api_user
+    return jsonify(
+        id=user.id,
+        full_name=user.full_name,
+        email=user.email,
+        role=user.role.value,
+        office=user.office.code if user.office else None,
+        region=user.region.code if user.region else None,
+        unit_ids=sorted(unit.id for unit in user.units),
+    )
+
+
+@bp.get("/cases")
+@token_required(*EVERY_TOKEN)
+def cases():
+    page = api.page_param(request.args)
+    rows, total = api.paginate(api.cases_for(g.api_user, api.case_filters(request.args)), page)
+    return _page(api.case_summaries(rows, g.api_user), total, page)
+
+
+def _case_or_404(case_id: int):
+    return api.case_for(g.api_user, case_id) or abort(404)
+
+
+@bp.get("/cases/<int:case_id>")
+@token_required(*EVERY_TOKEN)
+def case(case_id: int):
+    return jsonify(api.case_detail(_case_or_404(case_id), g.api_user))
+
+
+@bp.get("/cases/<int:case_id>/events")
+@token_required(*EVERY_TOKEN)
+def case_events(case_id: int):
+    return jsonify(api.case_events(_case_or_404(case_id), g.api_user))
+
+
+@bp.get("/cases/<int:case_id>/clocks")
+@token_required(*EVERY_TOKEN)
+def case_clocks(case_id: int):
+    return jsonify(api.case_clocks(_case_or_404(case_id)))
+
+
+def _region_param() -> Region | None:
+    code = request.args.get("region")
+    if not code:
+        return None
+    region = directory.get_region(code)
+    if region is None:
+        raise api.BadQuery("region: unknown region code")
+    return region
+
+
+@bp.get("/units")
+@token_required(*EVERY_TOKEN)
+def units():
+    page = api.page_param(request.args)
+    query = select(ServiceUnit).order_by(ServiceUnit.id)
+    region = _region_param()
+    if region is not None:
+        query = query.where(ServiceUnit.region_id == region.id)
+    rows, total = api.paginate(query, page)
+    return _page([api.unit_dict(u) for u in rows], total, page)
+
+
+@bp.get("/units/<int:unit_id>")
+@token_required(*EVERY_TOKEN)
+def unit(unit_id: int):
+    return jsonify(api.unit_dict(db.session.get(ServiceUnit, unit_id) or abort(404)))
+
+
+@bp.get("/regions")
+@token_required(*EVERY_TOKEN)
+def regions():
+    page = api.page_param(request.args)
+    rows, total = api.paginate(select(Region).order_by(Region.code), page)
+    today = office_today()
+    return _page([api.region_dict(r, today) for r in rows], total, page)
+
+
+@bp.get("/regions/<code>")
+@token_required(*EVERY_TOKEN)
+def region(code: str):
+    return jsonify(api.region_dict(directory.get_region(code) or abort(404), office_today()))
+
+
+@bp.get("/regions/<code>/profile")
+@token_required(*EVERY_TOKEN)
+def region_profile(code: str):
+    region = directory.get_region(code) or abort(404)
+    year = api.int_param(request.args, "year", low=1990, high=2100)
+    return jsonify(api.profile_dict(profiles.region_profile(region, year), office_today()))
+
+
+@bp.get("/assessments")
+@token_required(*EVERY_TOKEN)
+def assessments():
+    page = api.page_param(request.args)
+    year = api.int_param(request.args, "year", low=1990, high=2100)
+    region = _region_param()
+    views = []
+    for province in directory.provinces():
+        views += [
+            v
+            for v in profiles.assessment_views(province)
+            if (year is None or v.year == year) and (region is None or v.region.id == region.id)
+        ]
+    views.sort(key=lambda v: (-v.year, v.region.code))
+    start = (page.number - 1) * page.per_page
+    return _page([api.assessment_dict(v) for v in views[start : start + page.per_page]], len(views), page)
