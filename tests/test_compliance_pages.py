@@ -263,3 +263,16 @@ def test_the_pages_speak_english_on_request(client, seeded, url):
     client.get("/bahasa/en")
     page = client.get(url).get_data(as_text=True)
     assert "Green" in page or "Compliance" in page
+
+
+def test_exports_do_not_carry_formulas(client, seeded):
+    report = import_assessments(
+        "x.csv", b'year,region_code,score,source\n2024,74.71,80.00,"=HYPERLINK(""http://x"")"\n'
+    )
+    assert report.ok
+    db.session.commit()
+    text = client.get("/kepatuhan/74/penilaian.csv?tahun=2024").get_data(as_text=True)
+    assert "'=HYPERLINK" in text
+    book = load_workbook(io.BytesIO(client.get("/kepatuhan/74/penilaian.xlsx?tahun=2024").data))
+    sources = [row[-1] for row in book.worksheets[0].iter_rows(values_only=True)]
+    assert '\'=HYPERLINK("http://x")' in sources

@@ -144,6 +144,17 @@ def profile_tables(profile: RegionProfile) -> list[Table]:
     ]
 
 
+#: A text cell starting with one of these is taken for a formula by spreadsheet programs (CSV/formula injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe; numbers and dates stay as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def as_csv(tables: list[Table]) -> bytes:
     """One table as it is; several as one long table, each row led by its table's name."""
     buffer = io.StringIO()
@@ -151,11 +162,11 @@ def as_csv(tables: list[Table]) -> bytes:
     if len(tables) == 1:
         _title, headers, rows = tables[0]
         writer.writerow(headers)
-        writer.writerows(rows)
+        writer.writerows([safe_cell(v) for v in row] for row in rows)
     else:
         for title, headers, rows in tables:
             writer.writerow([_("Table"), *headers])
-            writer.writerows([title, *row] for row in rows)
+            writer.writerows([title, *(safe_cell(v) for v in row)] for row in rows)
             writer.writerow([])
     # A byte-order mark, so that spreadsheet programs read the UTF-8 names right.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -170,7 +181,7 @@ def as_xlsx(tables: list[Table]) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append(list(row))
+            sheet.append([safe_cell(v) for v in row])
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)
