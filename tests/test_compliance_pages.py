@@ -276,3 +276,18 @@ def test_exports_do_not_carry_formulas(client, seeded):
     book = load_workbook(io.BytesIO(client.get("/kepatuhan/74/penilaian.xlsx?tahun=2024").data))
     sources = [row[-1] for row in book.worksheets[0].iter_rows(values_only=True)]
     assert '\'=HYPERLINK("http://x")' in sources
+
+
+def test_the_units_assessment_scores_import_and_show_lowest_first(client, seeded):
+    header = "year,region_code,score,unit_disdukcapil,unit_puskesmas,unit_dinas_sosial"
+    report = import_assessments("u.csv", f"{header}\n2024,74.71,70.00,85.00,45.50,60.00\n".encode())
+    assert report.ok
+    db.session.commit()
+    page = client.get("/wilayah/74.71").get_data(as_text=True)
+    table = page[page.index('id="units-assessed"') :]
+    assert table.index("Puskesmas") < table.index("Dinas Sosial") < table.index("Dinas Kependudukan")
+    assert "45.50" in table
+    bad = import_assessments("u.csv", f"{header}\n2024,74.71,70.00,101,x,\n".encode())
+    assert {e.column for e in bad.errors} == {"unit_disdukcapil", "unit_puskesmas"}
+    unknown = import_assessments("u.csv", b"year,region_code,score,unit_kantor_pos\n2024,74.71,70.00,50\n")
+    assert [e.column for e in unknown.errors] == ["unit_kantor_pos"]

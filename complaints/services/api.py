@@ -283,7 +283,7 @@ def assessment_dict(view: profiles.AssessmentView) -> dict:
         "points_to_next": float(view.points_to_next) if view.points_to_next is not None else None,
         "next_category": view.next_category,
         "source": a.source,
-        "parts": [{"label": label, "score": float(score)} for label, score in view.parts],
+        "parts": [{"label": part[0], "score": float(part[1])} for part in [*view.dimensions, *view.units]],
     }
 
 

@@ -2,9 +2,11 @@
 reported, and nothing is written unless the whole file is good.
 
 Columns (header row, any order): year, region_code, score, and optionally zone, category, rank_province,
-rank_national, source, and one ``dimension_<code>`` column per dimension of the year's method (e.g.
-``dimension_process``) for the dimension scores where the source gives them. A stated zone or category that the year's
-band table contradicts is kept and flagged.
+rank_national, source; one ``dimension_<code>`` column per dimension of the year's method (e.g.
+``dimension_process``) and one ``unit_<kind>`` column per assessed kind of unit (``unit_dpmptsp``,
+``unit_disdukcapil``, ``unit_dinas_pendidikan``, ``unit_dinas_sosial``, ``unit_dinas_kesehatan``, ``unit_puskesmas``:
+the region's unit of that kind) for the parts' scores where the source gives them. A stated zone or category that
+the year's band table contradicts is kept and flagged.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from complaints.extensions import db
-from complaints.models import Assessment, AssessmentDimension, AssessmentPart, Region
+from complaints.models import Assessment, AssessmentDimension, AssessmentPart, Region, ServiceUnit
 from complaints.models.compliance import ZONES
 from complaints.services.calendar import office_today
 from complaints.services.compliance import classify
@@ -74,6 +76,7 @@ def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
 
 
 DIMENSION_PREFIX = "dimension_"
+UNIT_PREFIX = "unit_"
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -102,6 +105,10 @@ def import_assessments(filename: str, content: bytes) -> ImportReport:
         return report
     regions = {r.code: r for r in db.session.scalars(select(Region))}
     last_year = office_today().year + 1
+    units = {
+        (u.region_id, u.kind.value): u
+        for u in db.session.scalars(select(ServiceUnit).where(ServiceUnit.is_active).order_by(ServiceUnit.id.desc()))
+    }
     dimensions: dict[int, set[str]] = {}
     for dim_year, code in db.session.execute(select(AssessmentDimension.year, AssessmentDimension.code)):
         dimensions.setdefault(dim_year, set()).add(code)
@@ -121,17 +128,24 @@ def import_assessments(filename: str, content: bytes) -> ImportReport:
         score = _score(row.get("score", ""))
         if score is None:
             bad("score", _("A score from 0 to 100 with at most two decimals."))
-        parts = {}
+        parts: dict[tuple[str | None, int | None], Decimal] = {}
         for column, text in row.items():
-            if not column.startswith(DIMENSION_PREFIX) or not text:
+            if not text or not column.startswith((DIMENSION_PREFIX, UNIT_PREFIX)):
                 continue
-            code = column.removeprefix(DIMENSION_PREFIX)
-            if year is not None and code not in dimensions.get(year, ()):
-                bad(column, _("The method of that year has no such dimension."))
-            elif _score(text) is None:
+            if _score(text) is None:
                 bad(column, _("A score from 0 to 100 with at most two decimals."))
-            else:
-                parts[code] = _score(text)
+            elif column.startswith(DIMENSION_PREFIX):
+                code = column.removeprefix(DIMENSION_PREFIX)
+                if year is not None and code not in dimensions.get(year, ()):
+                    bad(column, _("The method of that year has no such dimension."))
+                else:
+                    parts[(code, None)] = _score(text)
+            elif region is not None:
+                unit = units.get((region.id, column.removeprefix(UNIT_PREFIX)))
+                if unit is None:
+                    bad(column, _("The region has no active service unit of that kind."))
+                else:
+                    parts[(None, unit.id)] = _score(text)
         zone = (row.get("zone") or "").lower() or None
         if zone is not None and zone not in ZONES:
             bad("zone", _("The zone is hijau, kuning or merah."))
@@ -166,9 +180,10 @@ def import_assessments(filename: str, content: bytes) -> ImportReport:
         assessment.score, assessment.stated_zone, assessment.stated_category = score, zone, category
         assessment.rank_province, assessment.rank_national = ranks["rank_province"], ranks["rank_national"]
         assessment.source = source
-        if parts:  # the file's dimension scores replace the earlier ones; units' scores stay
-            assessment.parts = [p for p in assessment.parts if p.dimension_code is None] + [
-                AssessmentPart(dimension_code=code, score=value) for code, value in sorted(parts.items())
+        if parts:  # the file's part scores replace the earlier ones
+            assessment.parts = [
+                AssessmentPart(dimension_code=code, unit_id=unit_id, score=value)
+                for (code, unit_id), value in sorted(parts.items(), key=lambda kv: (kv[0][0] or "", kv[0][1] or 0))
             ]
         result = classify(year, score)
         if result is not None and (

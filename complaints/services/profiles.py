@@ -209,8 +209,9 @@ class AssessmentView:
     rank_province: int | None
     rank_is_computed: bool
     rank_of: int
-    #: [(dimension label or unit name, score)] where the source gives them
-    parts: list[tuple[str, Decimal]] = field(default_factory=list)
+    #: [(dimension label, score)] and [(service unit name, score, its classification)] where the source gives them
+    dimensions: list[tuple[str, Decimal]] = field(default_factory=list)
+    units: list[tuple] = field(default_factory=list)
 
     @property
     def year(self) -> int:
@@ -266,13 +267,15 @@ def assessment_views(province: Province) -> list[AssessmentView]:
                 rank_province=a.rank_province or position[a.year],
                 rank_is_computed=a.rank_province is None,
                 rank_of=per_year[a.year],
-                parts=[
-                    (
-                        p.unit.name if p.unit else dimension_labels.get((a.year, p.dimension_code), p.dimension_code),
-                        p.score,
-                    )
+                dimensions=[
+                    (dimension_labels.get((a.year, p.dimension_code), p.dimension_code), p.score)
                     for p in a.parts
+                    if p.dimension_code
                 ],
+                units=sorted(
+                    ((p.unit.name, p.score, tables.classify(a.year, p.score)) for p in a.parts if p.unit),
+                    key=lambda part: part[1],
+                ),
             )
         )
     return views
