@@ -365,17 +365,18 @@ def test_actions_for_other_bodies_and_forwarding_stay_with_the_right_people(app,
     portal_client = logged_in(app, head)
     assert "Tindakan korektif" not in portal_client.get("/unit-saya").get_data(as_text=True)
     today = clocks.case_today(case).isoformat()
+    # An action for the superior, on a case never sent to the unit: not the unit's to see or answer.
     assert (
         portal_client.post(
             f"/portal/tindakan/{action.id}", data={"report-text": "x", "report-done_on": today}
         ).status_code
-        == 422
+        == 404
     )
     other_head = factories.user(Role.UNIT_HEAD, units=[factories.unit(kind=UnitKind.DINAS_KESEHATAN)])
     refused = logged_in(app, liaison).post(
         f"/portal/tindakan/{action.id}", data={"forward-to": other_head.id, "forward-note": "x"}
     )
-    assert refused.status_code == 422
+    assert refused.status_code == 404
 
 
 def test_a_liaison_loses_the_reviews_with_the_agreement(app, client, people):
@@ -390,3 +391,15 @@ def test_a_liaison_loses_the_reviews_with_the_agreement(app, client, people):
     assert liaison_client.get(f"/portal/tinjauan/file/{review.id}.pdf").status_code == 404
     assert liaison_client.post(f"/portal/tinjauan/{agreement.id}").status_code == 404
     assert "2026-Q3" not in liaison_client.get("/portal/tinjauan").get_data(as_text=True)
+
+
+def test_a_units_documents_stay_closed_until_the_case_is_sent_to_it(app, client, people):
+    """A report still being verified is the Ombudsman's alone: its documents are not the unit's to download."""
+    _staff, head, liaison = people
+    assert file_complaint(client, confidential="y", evidence=[upload(PDF, "bukti.pdf")]).status_code == 302
+    case = db.session.scalar(select(Complaint).order_by(Complaint.id.desc()))
+    ids = [a.id for a in case.attachments]
+    for user in (head, liaison):
+        browser = logged_in(app, user)
+        for attachment_id in ids:
+            assert browser.get(f"/portal/kasus/{case.id}/lampiran/{attachment_id}").status_code == 404

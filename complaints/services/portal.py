@@ -58,7 +58,20 @@ def unit_ids_in_reach(user: User, today: date | None = None) -> set[int]:
 
 
 def in_reach(case: Complaint, user: User) -> bool:
-    return case.unit_id in unit_ids_in_reach(user)
+    """The case is the user's units' and has been brought to them: a clarification request or a corrective action
+    for the unit. Before that (a report still being verified, say) the unit sees nothing of it, documents included."""
+    if case.unit_id not in unit_ids_in_reach(user):
+        return False
+    return bool(
+        db.session.scalar(
+            select(ClarificationRequest.id).where(ClarificationRequest.complaint_id == case.id).limit(1)
+        )
+        or db.session.scalar(
+            select(CorrectiveAction.id)
+            .where(CorrectiveAction.complaint_id == case.id, CorrectiveAction.addressee == Addressee.UNIT)
+            .limit(1)
+        )
+    )
 
 
 def visible_attachments(case: Complaint) -> list[Attachment]:
