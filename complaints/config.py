@@ -143,6 +143,8 @@ class BaseConfig:
         self.TRACKING_RATE_LIMIT = env("TRACKING_RATE_LIMIT", "20 per hour")
         #: Compliance reports (PDF) a visitor may have built; the same region's report of the day is reused anyway.
         self.REPORT_RATE_LIMIT = env("REPORT_RATE_LIMIT", "10 per hour")
+        #: JSON API calls per token (or per address without one).
+        self.API_RATE_LIMIT = env("API_RATE_LIMIT", "1200 per minute")
 
         #: A unit is ranked in a region's live record only with this many registered cases in the period (the law is
         #: silent; a setting so that an office can raise it). Fewer cases show their figures but no rank.

@@ -51,6 +51,15 @@ def _wants_json() -> bool:
     return request.path.startswith(("/api/", "/healthz")) or (request.accept_mimetypes.best == "application/json")
 
 
+#: The JSON API's wording where the pages' would talk of pages and forms.
+API_ERROR_TEXTS = {
+    400: (_l("The request could not be processed"), _l("A parameter cannot be understood.")),
+    403: (_l("Access denied"), _l("The token's owner may not use this part of the API.")),
+    404: (_l("Not found"), _l("There is no such resource, or it is not within the token owner's reach.")),
+    405: (_l("Method not allowed"), _l("This address answers GET only.")),
+}
+
+
 def problem(status: int, title: str, detail: str, *, headers=None, **extra):
     """An RFC 9457 problem-details response, the JSON API's only error shape."""
     response = jsonify({"type": "about:blank", "title": title, "status": status, "detail": detail, **extra})
@@ -60,7 +69,8 @@ def problem(status: int, title: str, detail: str, *, headers=None, **extra):
         if name.lower() in {"allow", "retry-after", "www-authenticate"}:
             response.headers[name] = value
     if status == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+        presented = bool(request.headers.get("Authorization"))
+        response.headers["WWW-Authenticate"] = 'Bearer realm="api"' + (', error="invalid_token"' if presented else "")
     return response
 
 
@@ -81,6 +91,7 @@ def handle_http_error(error: HTTPException):
     if retry_after:
         explanation = _l("You have tried too often. You can try again in about %(n)d minutes.", n=retry_after)
     if request.path.startswith("/api/"):
+        title, explanation = API_ERROR_TEXTS.get(code, (title, explanation))
         return problem(code, str(title), str(explanation), headers=error.get_headers())
     if _wants_json():
         response = jsonify({"status": code, "title": str(title), "detail": str(explanation)})

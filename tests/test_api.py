@@ -195,3 +195,43 @@ def test_the_description_and_its_page_are_public(client, seeded):
     assert spec["openapi"].startswith("3.1") and "/cases/{case_id}" in spec["paths"]
     page = client.get("/api/v1/").get_data(as_text=True)
     assert "/api/v1/cases" in page and "Authorization: Bearer" in page
+
+
+def test_administrators_tokens_do_not_reach_cases(client, world):
+    admin = factories.user(Role.ADMIN)
+    secret = api_keys.create_token(admin, "admin")[1]
+    db.session.commit()
+    response = get(client, secret, "/api/v1/cases")
+    assert response.status_code == 403 and response.mimetype == "application/problem+json"
+    assert get(client, secret, f"/api/v1/cases/{world['a'].id}").status_code == 403
+    assert get(client, secret, "/api/v1/regions").status_code == 200
+
+
+def test_a_new_password_revokes_the_accounts_tokens(client, seeded):
+    from complaints.services.accounts import change_password
+
+    officer = factories.user(Role.OFFICER)
+    secret = api_keys.create_token(officer, "uji")[1]
+    db.session.commit()
+    assert get(client, secret, "/api/v1/me").status_code == 200
+    change_password(officer, factories.PASSWORD, "Sandi-baru-yang-panjang-2026")
+    db.session.commit()
+    assert get(client, secret, "/api/v1/me").status_code == 401
+
+
+def test_answers_are_not_cached_and_odd_values_are_refused(client, world):
+    token = world["tokens"]["officer"]
+    answer = get(client, token, f"/api/v1/cases/{world['a'].id}")
+    assert answer.headers["Cache-Control"] == "no-store"
+    for query in ("page=²", "due_within_days=³", "unit_id=١٢", "form=tidak_ada", "area=tidak_ada"):
+        assert get(client, token, f"/api/v1/cases?{query}").status_code == 400, query
+    assert get(client, token, "/api/v1/regions/74.71/profile?year=²⁰²⁴").status_code == 400
+    wrong = get(client, "omb_wrong", "/api/v1/me")
+    assert 'error="invalid_token"' in wrong.headers["WWW-Authenticate"]
+
+
+def test_the_described_statuses_are_the_real_ones():
+    from complaints.models import CaseStatus
+    from complaints.services.api_spec import CASE_STATUSES
+
+    assert CASE_STATUSES == [s.value for s in CaseStatus]

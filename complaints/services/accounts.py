@@ -160,16 +160,24 @@ def set_active(user: User, active: bool, *, by: User) -> None:
     if user.id == by.id and not active:
         raise AccountError(_l("You cannot deactivate your own account."), "active")
     if user.active and not active:
-        user.end_all_sessions()
+        _sign_out_everywhere(user)
     user.active = active
 
 
+def _sign_out_everywhere(user: User) -> None:
+    """Every session ends and every API token is revoked: what a thief copied stops working."""
+    from complaints.services.api_keys import revoke_all_tokens
+
+    user.end_all_sessions()
+    revoke_all_tokens(user)
+
+
 def change_password(user: User, current_password: str, new_password: str) -> None:
-    """A new password also ends every other session of the account (a stolen cookie stops working)."""
+    """A new password also ends every other session of the account and revokes its API tokens."""
     if not user.check_password(current_password):
         raise AccountError(_l("The current password is not correct."), "current_password")
     set_password(user, new_password)
-    user.end_all_sessions()
+    _sign_out_everywhere(user)
 
 
 #: A confirmation link is valid this long (seconds).
@@ -275,6 +283,6 @@ def reset_password(token: str, new_password: str) -> User:
     if user is None or not user.active or data.get("fp") != _password_fingerprint(user):
         raise AccountError(_l("This link is not valid any more: it has been used, or the password has changed."))
     set_password(user, new_password)
-    user.end_all_sessions()
+    _sign_out_everywhere(user)
     _confirm_address(user)
     return user

@@ -44,7 +44,7 @@ def int_param(args, name: str, *, default: int | None = None, low: int = 1, high
     text = args.get(name)
     if text is None or text == "":
         return default
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
         raise BadQuery(f"{name} must be a whole number from {low} to {high}")
     return int(text)
 
@@ -112,13 +112,15 @@ def case_filters(args) -> QueueFilters:
         region_id = db.session.scalar(select(Region.id).where(Region.code == region_code[:10]))
         if region_id is None:
             raise BadQuery("region: unknown region code")
+    forms = set(db.session.scalars(select(MaladministrationForm.code)))
+    areas = set(db.session.scalars(select(SubstanceArea.code)))
     return QueueFilters(
         status=choice_param(args, "status", {s.value for s in CaseStatus}),
         region_id=region_id,
         unit_id=int_param(args, "unit_id"),
         examiner_id=int_param(args, "examiner_id"),
-        form_code=(args.get("form") or None),
-        area_code=(args.get("area") or None),
+        form_code=choice_param(args, "form", forms),
+        area_code=choice_param(args, "area", areas),
         due_within_days=int_param(args, "due_within_days", low=0, high=3650),
         overdue=bool_param(args, "overdue"),
         include_closed=bool_param(args, "include_closed"),

@@ -61,6 +61,14 @@ def revoke_token(user: User, token_id: int) -> ApiToken | None:
     return token
 
 
+def revoke_all_tokens(user: User) -> int:
+    """On a password change or reset, or deactivation. Flushes; the caller commits."""
+    result = db.session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=utcnow())
+    )
+    return result.rowcount
+
+
 def _record_use(model, row_id: int, last_used) -> None:
     now = utcnow()
     if last_used is None or now - last_used > USE_RECORDED_EVERY:

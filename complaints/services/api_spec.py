@@ -16,6 +16,18 @@ def _nullable(schema: dict) -> dict:
     return schema
 
 
+CASE_STATUSES = [
+    "received",
+    "documents_requested",
+    "verification",
+    "registered",
+    "examination",
+    "pre_report_notice",
+    "corrective_monitoring",
+    "resolution",
+    "recommendation",
+    "closed",
+]
 STRING, INTEGER, NUMBER, BOOLEAN = {"type": "string"}, {"type": "integer"}, {"type": "number"}, {"type": "boolean"}
 DATE, DATETIME = {"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}
 
@@ -80,7 +92,7 @@ SCHEMAS = {
             "tracking_number": _nullable(STRING),
             "registration_number": _nullable(STRING),
             "kind": {"type": "string", "enum": ["report", "quick_response", "own_motion"]},
-            "status": STRING,
+            "status": {"type": "string", "enum": CASE_STATUSES},
             "status_label": STRING,
             "channel": STRING,
             "region": _object({"code": STRING, "name": STRING}),
@@ -144,7 +156,12 @@ SCHEMAS = {
             "points_to_next": _nullable(NUMBER),
             "next_category": _nullable(STRING),
             "source": _nullable(STRING),
-            "parts": {"type": "array", "items": _object({"label": STRING, "score": NUMBER})},
+            "parts": {
+                "type": "array",
+                "items": _object(
+                    {"kind": {"type": "string", "enum": ["dimension", "unit"]}, "label": STRING, "score": NUMBER}
+                ),
+            },
         }
     ),
     "Rate": RATE,
@@ -245,11 +262,15 @@ REGION_CODE = _path("code", {"type": "string", "maxLength": 10}, "The region's c
 UNAUTHORISED = _problem("No valid personal token in the Authorization header")
 BAD_QUERY = _problem("A parameter cannot be understood, or holds control characters")
 NOT_FOUND = _problem("No such resource, or not within the token owner's reach")
+FORBIDDEN = _problem("The token's owner does not work cases (administrators)")
+TOO_MANY = _problem("Too many calls with this token; wait for the time given in Retry-After")
 
 
 def _get(summary: str, description: str, ok: dict, *, parameters=(), not_found=False, tag="") -> dict:
     # 400 everywhere: besides bad query values, every route refuses control characters in the path or query.
-    responses = {"200": ok, "400": BAD_QUERY, "401": UNAUTHORISED}
+    responses = {"200": ok, "400": BAD_QUERY, "401": UNAUTHORISED, "429": TOO_MANY}
+    if tag == "Cases":
+        responses["403"] = FORBIDDEN
     if not_found:
         responses["404"] = NOT_FOUND
     return {
@@ -264,7 +285,7 @@ def _get(summary: str, description: str, ok: dict, *, parameters=(), not_found=F
 
 
 CASE_FILTERS = [
-    _query("status", {"type": "string"}, "Only cases at this stage (received, verification, registered, …, closed)"),
+    _query("status", {"type": "string", "enum": CASE_STATUSES}, "Only cases at this stage"),
     _query("region", {"type": "string", "maxLength": 10}, "Region code"),
     _query("unit_id", {"type": "integer", "minimum": 1}, "Service unit id"),
     _query("examiner_id", {"type": "integer", "minimum": 1}, "Examiner's account id"),
