@@ -28,6 +28,7 @@ from complaints.models import (
     CaseStatus,
     ClarificationRequest,
     Clock,
+    ClockStatus,
     Complaint,
     CorrectiveAction,
     FiguresWatermark,
@@ -92,13 +93,20 @@ class UnitYear(Counts):
     year: int
 
 
+def _decided(today):
+    """A duty that can be judged: done, or its term has run out. One still within its term counts nowhere yet, so a
+    request sent today does not lower a unit's share."""
+    return Clock.met_on.is_not(None) | (Clock.due_on < today) | (Clock.status == ClockStatus.BREACHED)
+
+
 def _on_time():
     return case((and_(Clock.met_on.is_not(None), Clock.met_on <= Clock.due_on), 1), else_=0)
 
 
 def unit_figures(unit_ids: Iterable[int], today=None) -> list[UnitYear]:
     """Every figure of the given units, per year: of receipt for cases (and their open overdue items), of sending
-    for clarification requests, of the final report for corrective actions, of issue for recommendations."""
+    for clarification requests, of the final report for corrective actions, of issue for recommendations. Requests
+    and actions count once decided (done, or overdue); recommendations once their outcome is recorded."""
     unit_ids = list(unit_ids)
     if not unit_ids:
         return []
@@ -158,7 +166,7 @@ def unit_figures(unit_ids: Iterable[int], today=None) -> list[UnitYear]:
     for unit_id, year, total, on_time in db.session.execute(
         select(ClarificationRequest.unit_id, sent, func.count(), func.sum(_on_time()))
         .join(Clock, Clock.id == ClarificationRequest.clock_id)
-        .where(ClarificationRequest.unit_id.in_(unit_ids))
+        .where(ClarificationRequest.unit_id.in_(unit_ids), _decided(today))
         .group_by(ClarificationRequest.unit_id, sent)
     ):
         r = row(unit_id, year)
@@ -173,17 +181,22 @@ def unit_figures(unit_ids: Iterable[int], today=None) -> list[UnitYear]:
         .join(FinalReport, FinalReport.id == CorrectiveAction.final_report_id)
         .join(Complaint, Complaint.id == CorrectiveAction.complaint_id)
         .join(Clock, Clock.id == CorrectiveAction.clock_id)
-        .where(Complaint.unit_id.in_(unit_ids), CorrectiveAction.addressee == Addressee.UNIT)
+        .where(
+            Complaint.unit_id.in_(unit_ids),
+            CorrectiveAction.addressee == Addressee.UNIT,
+            CorrectiveAction.verdict.is_not(None) | _decided(today),
+        )
         .group_by(Complaint.unit_id, issued)
     ):
         r = row(unit_id, year)
         r.actions, r.actions_on_time = total, on_time or 0
     recommended = extract("year", Recommendation.issued_on)
-    implemented = case((Recommendation.outcome.in_([Verdict.IMPLEMENTED, Verdict.PARTLY]), 1), else_=0)
+    # Fully implemented only; those still without an outcome are not judged yet.
+    implemented = case((Recommendation.outcome == Verdict.IMPLEMENTED, 1), else_=0)
     for unit_id, year, total, done in db.session.execute(
         select(Complaint.unit_id, recommended, func.count(), func.sum(implemented))
         .join(Complaint, Complaint.id == Recommendation.complaint_id)
-        .where(Complaint.unit_id.in_(unit_ids))
+        .where(Complaint.unit_id.in_(unit_ids), Recommendation.outcome.is_not(None))
         .group_by(Complaint.unit_id, recommended)
     ):
         r = row(unit_id, year)
