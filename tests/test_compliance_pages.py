@@ -40,7 +40,8 @@ def test_targets_and_where_they_stand(app, seeded):
     buton = progress["keluar dari zona merah dan mencapai zona hijau"]
     assert (buton.state, buton.view.zone) == ("missed", "kuning")  # 72.40: out of red, not green
     kendari = progress["peringkat pertama di provinsi"]
-    assert (kendari.state, kendari.standing_year) == ("awaiting", 2023)  # no 2024 result published
+    # No 2024 result for Kendari is published, but Muna Barat's stated rank 1 already settles "first place".
+    assert (kendari.state, kendari.standing_year) == ("missed", 2023)
     province_goal = next(t for t in progress.values() if t.target.scope == "province")
     # 2025 not published yet; where it stands: 2024's four green, one yellow, twelve unknown.
     assert province_goal.state == "awaiting" and province_goal.standing_year == 2024
@@ -146,7 +147,7 @@ def test_the_2023_example_on_the_profile(app, seeded):
         history = profiles.region_profile(region("74.13")).history
     y2023 = next(v for v in history if v.year == 2023)
     assert (y2023.category, y2023.next_category, str(y2023.points_to_next)) == ("B", "A", "6.17")
-    assert y2023.rank_province == 1 and not y2023.rank_is_computed
+    assert y2023.rank_province == 1 and y2023.classified
 
 
 def test_a_good_import_shows_on_the_pages_with_its_dimensions(client, seeded):
@@ -291,3 +292,29 @@ def test_the_units_assessment_scores_import_and_show_lowest_first(client, seeded
     assert {e.column for e in bad.errors} == {"unit_disdukcapil", "unit_puskesmas"}
     unknown = import_assessments("u.csv", b"year,region_code,score,unit_kantor_pos\n2024,74.71,70.00,50\n")
     assert [e.column for e in unknown.errors] == ["unit_kantor_pos"]
+
+
+def test_ranks_are_only_what_the_sources_say(client, app, seeded):
+    """Unranked results get a place among the published ones, never a rank; a target of rank 1 is not met by it."""
+    assert import_assessments("r.csv", b"year,region_code,score\n2024,74.71,99.00\n").ok
+    db.session.commit()
+    with app.test_request_context():
+        views = [v for v in profiles.assessment_views(province()) if v.year == 2024]
+    kendari = next(v for v in views if v.region.code == "74.71")
+    assert (kendari.rank_province, kendari.position, kendari.published) == (None, 1, 6)
+    kendari_target = progress_by_wording(app)["peringkat pertama di provinsi"]
+    # First among the published, yet the source gives rank 1 to Muna Barat: the place proves nothing, the rank does.
+    assert kendari_target.state == "missed"
+    page = client.get("/kepatuhan/74?tahun=2024").get_data(as_text=True)
+    ranking = page[page.index('id="ranking"') :]
+    assert ranking.index("Kota Kendari") < ranking.index("Muna Barat") < ranking.index("Kabupaten Buton<")
+
+
+def test_a_result_without_bands_is_published_but_has_no_zone(client, app, seeded):
+    assert import_assessments("r.csv", b"year,region_code,score\n2025,74.03,85.00\n").ok
+    db.session.commit()
+    page = client.get("/kepatuhan/74?tahun=2025").get_data(as_text=True)
+    table = page[page.index("Jumlah wilayah per zona") :]
+    assert '<td class="text-end">1</td><td class="text-end">16</td>' in table
+    profile = client.get("/wilayah/74.03").get_data(as_text=True)
+    assert "Rentang nilai tertinggi" not in profile and "Tabel rentang nilai tahun tersebut belum" in profile

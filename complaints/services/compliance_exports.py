@@ -32,15 +32,17 @@ def _assessment_row(v: AssessmentView) -> list:
         a.year,
         a.region.code,
         a.region.name,
-        float(a.score),
+        a.score,
         str(ZONE_LABELS[v.zone]) if v.zone else "",
         v.category or "",
         v.opinion or "",
         a.stated_zone or "",
         a.stated_category or "",
         v.rank_province,
-        _("stated") if not v.rank_is_computed else _("among %(n)d published", n=v.rank_of),
+        f"{v.position}/{v.published}",
         a.rank_national,
+        "; ".join(f"{label}: {score}" for label, score in v.dimensions),
+        "; ".join(f"{name}: {score}" for name, score, _c in v.units),
         a.source or "",
     ]
 
@@ -56,16 +58,18 @@ def _assessment_headers() -> list[str]:
         _("Opinion"),
         _("Zone stated by the source"),
         _("Category stated by the source"),
-        _("Rank in the province"),
-        _("Rank basis"),
+        _("Rank in the province (source)"),
+        _("Place among published"),
         _("National rank"),
+        _("Dimensions"),
+        _("Service units in the assessment"),
         _("Source"),
     ]
 
 
 def province_table(province: Province, year: int | None = None) -> Table:
     views = [v for v in assessment_views(province) if year is None or v.year == year]
-    views.sort(key=lambda v: (-v.year, v.rank_province or 999, -v.score))
+    views.sort(key=lambda v: (-v.year, v.position))
     return _("Assessments"), _assessment_headers(), [_assessment_row(v) for v in views]
 
 

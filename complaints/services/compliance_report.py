@@ -126,6 +126,10 @@ def _line(pdf, text: str, height: float = 5) -> None:
     pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
 
 
+def _shortened(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
 def _percent(rate) -> str:
     if rate.share is None:
         return "–"
@@ -181,10 +185,15 @@ def compliance_pdf(profile: RegionProfile) -> bytes:
             + (f", {_('category')} {latest.category} ({latest.opinion})" if latest.category else ""),
         )
         if latest.rank_province:
+            _line(pdf, _("Rank in the province: %(rank)d", rank=latest.rank_province))
+        else:
             _line(
                 pdf,
-                _("Rank in the province: %(rank)d", rank=latest.rank_province)
-                + ("" if not latest.rank_is_computed else " " + _("(among %(n)d published results)", n=latest.rank_of)),
+                _(
+                    "Rank in the province not published; place %(p)d among the %(n)d published results of that year.",
+                    p=latest.position,
+                    n=latest.published,
+                ),
             )
         if latest.points_to_next is not None:
             _line(
@@ -193,7 +202,7 @@ def compliance_pdf(profile: RegionProfile) -> bytes:
         _history_chart(pdf, profile)
         table(
             pdf,
-            [_("Year"), _("Score"), _("Zone"), _("Category"), _("Opinion"), _("Rank")],
+            [_("Year"), _("Score"), _("Zone"), _("Category"), _("Opinion"), _("Rank (source)")],
             [18, 22, 24, 22, 60, 24],
             [
                 [
@@ -202,7 +211,7 @@ def compliance_pdf(profile: RegionProfile) -> bytes:
                     ZONE_LABELS[v.zone] if v.zone else "",
                     v.category or "",
                     v.opinion or "",
-                    v.rank_province or "",
+                    v.rank_province or "–",
                 ]
                 for v in reversed(profile.history)
             ],
@@ -234,17 +243,24 @@ def compliance_pdf(profile: RegionProfile) -> bytes:
     _line(
         pdf,
         _(
-            "Rates with their 95%% interval and their number of cases; units are ranked only from %(n)d "
-            "registered cases.",
+            "Rates with their 95%% interval and their number of items (requests or actions decided); units are "
+            "ranked only from %(n)d registered cases.",
             n=record.min_cases,
         ),
     )
     table(
         pdf,
         [_("Service unit"), _("Rank"), _("Cases"), _("Answers on time"), _("Actions on time"), _("Overdue")],
-        [62, 12, 14, 38, 38, 16],
+        [64, 14, 14, 37, 37, 14],
         [
-            [r.name[:40], r.rank or "–", r.cases, _percent(r.answers), _percent(r.corrective), r.overdue_open]
+            [
+                _shortened(r.name, 42),
+                r.rank or "–",
+                r.cases,
+                _percent(r.answers),
+                _percent(r.corrective),
+                r.overdue_open,
+            ]
             for r in record.units
         ],
     )

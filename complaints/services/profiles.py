@@ -205,10 +205,13 @@ class AssessmentView:
     opinion: str | None
     next_category: str | None
     points_to_next: Decimal | None
-    #: The source's rank if it gave one, otherwise the position among the year's published scores (``rank_of``).
+    #: Whether the year's band table classified the score; if not, ``zone`` is the one the source stated, if any.
+    classified: bool
+    #: The rank in the province as the source gave it (never computed: the other results may not be published).
     rank_province: int | None
-    rank_is_computed: bool
-    rank_of: int
+    #: The place among the year's published scores (1 = highest), out of ``published``: not an official rank.
+    position: int
+    published: int
     #: [(dimension label, score)] and [(service unit name, score, its classification)] where the source gives them
     dimensions: list[tuple[str, Decimal]] = field(default_factory=list)
     units: list[tuple] = field(default_factory=list)
@@ -264,9 +267,10 @@ def assessment_views(province: Province) -> list[AssessmentView]:
                 opinion=c.opinion if c else None,
                 next_category=c.next_category if c else None,
                 points_to_next=c.points_to_next if c else None,
-                rank_province=a.rank_province or position[a.year],
-                rank_is_computed=a.rank_province is None,
-                rank_of=per_year[a.year],
+                classified=c is not None,
+                rank_province=a.rank_province,
+                position=position[a.year],
+                published=per_year[a.year],
                 dimensions=[
                     (dimension_labels.get((a.year, p.dimension_code), p.dimension_code), p.score)
                     for p in a.parts
@@ -292,23 +296,36 @@ class TargetProgress:
     #: Where things stand: the year's results if there are any, the latest otherwise.
     standing_year: int | None
     zone_counts: dict[str, int] = field(default_factory=dict)
+    #: Regions whose zone is not known: no published result, or one without a zone yet.
     unknown: int = 0
     view: AssessmentView | None = None
 
 
-def _zone_counts(views: list[AssessmentView], year: int) -> dict[str, int]:
+@dataclass(frozen=True)
+class YearZones:
+    year: int
+    counts: dict[str, int]
+    #: Published results without a zone (no band table for the year, and none stated).
+    without_zone: int
+    unpublished: int
+
+
+def _year_zones(views: list[AssessmentView], year: int, regions: int) -> YearZones:
     counts = {zone: 0 for zone in ZONES}
+    published = 0
     for v in views:
-        if v.year == year and v.zone:
-            counts[v.zone] += 1
-    return counts
+        if v.year == year:
+            published += 1
+            if v.zone:
+                counts[v.zone] += 1
+    return YearZones(year, counts, published - sum(counts.values()), regions - published)
 
 
 def _province_progress(target: Target, views: list[AssessmentView], regions: int) -> TargetProgress:
     years = sorted({v.year for v in views})
-    year = target.year if target.year in years else (years[-1] if years else None)
-    counts = _zone_counts(views, year) if year else {zone: 0 for zone in ZONES}
-    unknown = regions - sum(counts.values())
+    year = target.year if target.year in years else (max((y for y in years if y <= target.year), default=None))
+    zones = _year_zones(views, year, regions) if year else YearZones(0, {zone: 0 for zone in ZONES}, 0, regions)
+    counts, unknown = zones.counts, zones.without_zone + zones.unpublished
     if year != target.year:
         return TargetProgress(target, "awaiting", year, counts, unknown)
     green, red = counts["hijau"], counts["merah"]
@@ -321,20 +338,38 @@ def _province_progress(target: Target, views: list[AssessmentView], regions: int
     return TargetProgress(target, "missed" if missed else "met" if met else "open", year, counts, unknown)
 
 
+def _rank_check(target: Target, of_year: AssessmentView | None, views: list[AssessmentView]) -> bool | None:
+    """Whether the region reached at most rank ``max_rank``: True, False, or None while it cannot be told. Only
+    ranks the source gave prove a rank; the place among published results can only prove it was missed (the true
+    rank is never better), and so can other regions' stated ranks filling the places above."""
+    if of_year is not None and of_year.rank_province is not None:
+        return of_year.rank_province <= target.max_rank
+    if of_year is not None and of_year.position > target.max_rank:
+        return False
+    taken = sum(
+        1
+        for v in views
+        if v.year == target.year and v.region.id != target.region_id and (v.rank_province or 999) <= target.max_rank
+    )
+    return False if taken >= target.max_rank else None
+
+
 def _region_progress(target: Target, views: list[AssessmentView]) -> TargetProgress:
     own = [v for v in views if v.region.id == target.region_id]
     of_year = next((v for v in own if v.year == target.year), None)
+    rank = _rank_check(target, of_year, views) if target.max_rank else True
     if of_year is None:
-        latest = own[-1] if own else None
-        return TargetProgress(target, "awaiting", latest.year if latest else None, view=latest)
-    checks = []
+        earlier = [v for v in own if v.year <= target.year]
+        latest = earlier[-1] if earlier else None
+        state = "missed" if rank is False else "awaiting"
+        return TargetProgress(target, state, latest.year if latest else None, view=latest)
+    checks = [rank]
     if target.min_category:
         checks.append(of_year.category is not None and of_year.category <= target.min_category)
     if target.min_zone:
         checks.append(of_year.zone is not None and ZONE_ORDER[of_year.zone] >= ZONE_ORDER[target.min_zone])
-    if target.max_rank:
-        checks.append(of_year.rank_province is not None and of_year.rank_province <= target.max_rank)
-    return TargetProgress(target, "met" if all(checks) else "missed", of_year.year, view=of_year)
+    state = "missed" if False in checks else "open" if None in checks else "met"
+    return TargetProgress(target, state, of_year.year, view=of_year)
 
 
 def target_progress(
@@ -392,8 +427,7 @@ class Dashboard:
     years: list[int]
     tiles: list[Tile]
     ranking: list[AssessmentView]
-    #: [(year, {zone: regions}, regions without a published result)]
-    zones_by_year: list[tuple[int, dict[str, int], int]]
+    zones_by_year: list[YearZones]
     targets: list[TargetProgress]
     regions: int
 
@@ -410,16 +444,13 @@ def dashboard(province: Province, year: int | None = None) -> Dashboard:
     for index, region in enumerate(r for r in regions if r.code not in TILES):
         tiles.append(Tile(region, index % 6, spare + index // 6, of_year.get(region.id)))
     tiles += [Tile(r, *TILES[r.code], of_year.get(r.id)) for r in regions if r.code in TILES]
-    zones_by_year = []
-    for y in sorted(years):
-        counts = _zone_counts(views, y)
-        zones_by_year.append((y, counts, len(regions) - sum(counts.values())))
+    zones_by_year = [_year_zones(views, y, len(regions)) for y in sorted(years)]
     return Dashboard(
         province=province,
         year=year,
         years=years,
         tiles=sorted(tiles, key=lambda t: (t.row, t.column)),
-        ranking=sorted(of_year.values(), key=lambda v: (v.rank_province or 999, -v.score)),
+        ranking=sorted(of_year.values(), key=lambda v: v.position),
         zones_by_year=zones_by_year,
         targets=[t for t in target_progress(province, views=views) if t.target.scope == "province"],
         regions=len(regions),
