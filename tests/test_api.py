@@ -234,4 +234,4 @@ def test_the_described_statuses_are_the_real_ones():
     from complaints.models import CaseStatus
     from complaints.services.api_spec import CASE_STATUSES
 
-    assert CASE_STATUSES == [s.value for s in CaseStatus]
+    assert [s.value for s in CaseStatus] == CASE_STATUSES

@@ -118,8 +118,8 @@ def constructed(seeded, client):
     """Kota Kendari. Disdukcapil: six cases received in March of this year, three closed after 10, 20 and 31 days;
     three clarification requests (one answered on time, one late, one unanswered and overdue); a final report with two
     corrective actions for the unit (one implemented on time, one still running); three recommendations (implemented,
-    partly implemented, no outcome yet). Dinas Kesehatan: two cases received in June last year, one closed after 5 days, one request answered
-    on time this year. One report filed online and not registered (it counts nowhere)."""
+    partly implemented, no outcome yet). Dinas Kesehatan: two cases received in June last year, one closed after 5
+    days, one request answered on time this year. One report filed online and not registered (it counts nowhere)."""
     staff, today = Staff(), office_today()
     this_year = today.year
     dukcapil, dinkes = kendari(UnitKind.DISDUKCAPIL), kendari(UnitKind.DINAS_KESEHATAN)
