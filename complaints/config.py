@@ -107,6 +107,10 @@ class BaseConfig:
                 "sweep-clocks": {"task": "complaints.clocks.sweep", "schedule": 15 * 60.0},
                 # Catches up on events whose after-commit refresh did not reach a worker (broker down).
                 "refresh-figures": {"task": "complaints.figures.refresh", "schedule": 5 * 60.0},
+                "clean-reports": {
+                    "task": "complaints.compliance.clean_reports",
+                    "schedule": crontab(hour=20, minute=0),
+                },
                 # 23:00 UTC is 07:00 in Kendari (WITA): the digest is there when the office opens.
                 "liaison-digests": {"task": "complaints.portal.digests", "schedule": crontab(hour=23, minute=0)},
                 # The first day of each quarter: the review of the quarter that ended.
@@ -141,6 +145,9 @@ class BaseConfig:
         self.FILING_RATE_LIMIT = env("FILING_RATE_LIMIT", "5 per hour;20 per day")
         self.FILING_ATTEMPT_LIMIT = env("FILING_ATTEMPT_LIMIT", "60 per hour")
         self.TRACKING_RATE_LIMIT = env("TRACKING_RATE_LIMIT", "20 per hour")
+        #: Open311: reports filed per client application (it files for many citizens), and tries per address.
+        self.OPEN311_RATE_LIMIT = env("OPEN311_RATE_LIMIT", "120 per hour;1000 per day")
+        self.OPEN311_ATTEMPT_LIMIT = env("OPEN311_ATTEMPT_LIMIT", "600 per hour")
         #: Compliance reports (PDF) a visitor may have built; the same region's report of the day is reused anyway.
         self.REPORT_RATE_LIMIT = env("REPORT_RATE_LIMIT", "10 per hour")
         #: JSON API calls per token (or per address without one).

@@ -153,3 +153,29 @@ def test_the_admin_upload_page(app, client, seeded):
         "/admin/penilaian", data={"table": upload(GOOD.encode(), "hasil.csv")}, content_type="multipart/form-data"
     )
     assert done.status_code == 200 and "table-warning" in done.get_data(as_text=True)
+
+
+def test_odd_values_are_bad_rows_not_crashes(app, seeded):
+    from complaints.services.assessment_import import import_assessments
+
+    rows = "year,region_code,score,category,rank_province\n²⁰²⁴,74.71,80.00,AB,²\n2024,74.72,1e1,,\n"
+    report = import_assessments("x.csv", rows.encode())
+    assert {(e.row, e.column) for e in report.errors} == {
+        (2, "year"),
+        (2, "category"),
+        (2, "rank_province"),
+        (3, "score"),
+    }
+
+
+def test_a_file_without_a_column_leaves_that_column_alone(app, seeded):
+    from complaints.services.assessment_import import import_assessments
+
+    bombana = db.session.scalar(select(Assessment).where(Assessment.year == 2024, Assessment.score == Decimal("93.09")))
+    assert bombana.rank_province == 2
+    report = import_assessments("x.csv", b"year,region_code,score\n2024,74.06,93.10\n")
+    db.session.commit()
+    assert report.ok and report.updated == 1
+    db.session.refresh(bombana)
+    assert (bombana.score, bombana.rank_province, bombana.stated_zone) == (Decimal("93.10"), 2, "hijau")
+    assert bombana.source

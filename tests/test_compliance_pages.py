@@ -220,6 +220,36 @@ def test_report_jobs_are_reached_only_by_their_token(client, seeded):
     assert client.post("/wilayah/74.99/laporan-kepatuhan").status_code == 404
 
 
+def test_a_job_no_worker_took_is_given_up(client, seeded):
+    from datetime import timedelta
+
+    from complaints.models.types import utcnow
+
+    client.post("/wilayah/74.13/laporan-kepatuhan")
+    job = db.session.scalar(select(ReportJob))
+    job.status, job.created_at = "queued", utcnow() - timedelta(minutes=11)
+    db.session.commit()
+    assert client.get(f"/laporan-kepatuhan/{job.token}/status").get_json()["status"] == "failed"
+    again = client.post("/wilayah/74.13/laporan-kepatuhan")
+    assert job.token not in again.headers["Location"]  # a new job, not the stuck one
+
+
+def test_old_reports_are_removed_with_their_files(client, seeded):
+    from datetime import timedelta
+
+    from complaints.models.types import utcnow
+    from complaints.services import compliance_report
+
+    client.post("/wilayah/74.13/laporan-kepatuhan")
+    job = db.session.scalar(select(ReportJob))
+    path = compliance_report.report_path(job)
+    assert path.exists()
+    job.created_at = utcnow() - timedelta(days=3)
+    db.session.commit()
+    assert compliance_report.remove_old_reports() == 1
+    assert not path.exists() and db.session.query(ReportJob).count() == 0
+
+
 def test_the_report_needs_a_csrf_token(app, seeded, database_url):
     from complaints import create_app
     from tests.conftest import SuiteConfig
@@ -275,8 +305,9 @@ def test_exports_do_not_carry_formulas(client, seeded):
     text = client.get("/kepatuhan/74/penilaian.csv?tahun=2024").get_data(as_text=True)
     assert "'=HYPERLINK" in text
     book = load_workbook(io.BytesIO(client.get("/kepatuhan/74/penilaian.xlsx?tahun=2024").data))
-    sources = [row[-1] for row in book.worksheets[0].iter_rows(values_only=True)]
-    assert '\'=HYPERLINK("http://x")' in sources
+    cells = [row[-1] for row in book.worksheets[0].iter_rows()]
+    formula = next(c for c in cells if c.value == '=HYPERLINK("http://x")')
+    assert formula.data_type == "s"  # text, shown as typed, never run
 
 
 def test_the_units_assessment_scores_import_and_show_lowest_first(client, seeded):
@@ -318,3 +349,18 @@ def test_a_result_without_bands_is_published_but_has_no_zone(client, app, seeded
     assert '<td class="text-end">1</td><td class="text-end">16</td>' in table
     profile = client.get("/wilayah/74.03").get_data(as_text=True)
     assert "Rentang nilai tertinggi" not in profile and "Tabel rentang nilai tahun tersebut belum" in profile
+
+
+def test_bands_keep_their_order_and_two_decimals(seeded):
+    from decimal import Decimal
+
+    from complaints.services.compliance import BandError, add_band
+
+    add_band(2025, category="C", lower=Decimal("10.00"), upper=Decimal("20.00"), opinion="x", zone="kuning")
+    with pytest.raises(BandError):  # E above C
+        add_band(2025, category="E", lower=Decimal("50.00"), upper=Decimal("60.00"), opinion="x", zone="merah")
+    with pytest.raises(BandError):  # green below yellow
+        add_band(2025, category=None, lower=Decimal("0.00"), upper=Decimal("9.99"), opinion="x", zone="hijau")
+    with pytest.raises(BandError):
+        add_band(2025, category="A", lower=Decimal("78.005"), upper=Decimal("100"), opinion="x", zone="hijau")
+    add_band(2025, category="A", lower=Decimal("88.00"), upper=Decimal("100"), opinion="x", zone="hijau")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -79,7 +80,15 @@ DIMENSION_PREFIX = "dimension_"
 UNIT_PREFIX = "unit_"
 
 
+def _digits(text: str) -> bool:
+    """Plain ASCII digits (str.isdigit also takes superscripts and other scripts' digits)."""
+    return bool(re.fullmatch(r"[0-9]+", text))
+
+
 def _decimal(text: str) -> Decimal | None:
+    """A plain decimal number, with a point or a comma (no exponents, no signs)."""
+    if not re.fullmatch(r"[0-9]{1,3}([.,][0-9]+)?", text):
+        return None
     try:
         value = Decimal(text.replace(",", "."))
     except InvalidOperation:
@@ -119,7 +128,7 @@ def import_assessments(filename: str, content: bytes) -> ImportReport:
         def bad(column, message, number=number):
             report.errors.append(RowError(number, column, message))
 
-        year = int(row["year"]) if row.get("year", "").isdigit() else None
+        year = int(row["year"]) if _digits(row.get("year", "")) else None
         if year is None or not 2015 <= year <= last_year:
             bad("year", _("A year from 2015 to %(last)d.", last=last_year))
         region = regions.get(row.get("region_code", ""))
@@ -150,14 +159,14 @@ def import_assessments(filename: str, content: bytes) -> ImportReport:
         if zone is not None and zone not in ZONES:
             bad("zone", _("The zone is hijau, kuning or merah."))
         category = (row.get("category") or "").upper() or None
-        if category is not None and category not in "ABCDE":
+        if category is not None and category not in {"A", "B", "C", "D", "E"}:
             bad("category", _("The category is A, B, C, D or E."))
         ranks = {}
         for column in ("rank_province", "rank_national"):
             text = row.get(column) or ""
-            if text and (not text.isdigit() or int(text) < 1):
+            if text and (not _digits(text) or int(text) < 1):
                 bad(column, _("A rank is a whole number from 1."))
-            ranks[column] = int(text) if text.isdigit() and int(text) >= 1 else None
+            ranks[column] = int(text) if _digits(text) and int(text) >= 1 else None
         if year is not None and region is not None:
             key = (region.code, year)
             if key in seen:
@@ -168,6 +177,7 @@ def import_assessments(filename: str, content: bytes) -> ImportReport:
         checked.append((number, year, region, score, zone, category, ranks, row.get("source") or None, parts))
     if report.errors:
         return report
+    columns = set().union(*(row.keys() for row in rows))
     existing = {(a.region_id, a.year): a for a in db.session.scalars(select(Assessment))}
     for number, year, region, score, zone, category, ranks, source, parts in checked:
         assessment = existing.get((region.id, year))
@@ -177,9 +187,19 @@ def import_assessments(filename: str, content: bytes) -> ImportReport:
             report.added += 1
         else:
             report.updated += 1
-        assessment.score, assessment.stated_zone, assessment.stated_category = score, zone, category
-        assessment.rank_province, assessment.rank_national = ranks["rank_province"], ranks["rank_national"]
-        assessment.source = source
+        # A column the file does not have leaves the stored value alone; one it has (even empty) replaces it.
+        assessment.score = score
+        given = columns.__contains__
+        if given("zone"):
+            assessment.stated_zone = zone
+        if given("category"):
+            assessment.stated_category = category
+        if given("rank_province"):
+            assessment.rank_province = ranks["rank_province"]
+        if given("rank_national"):
+            assessment.rank_national = ranks["rank_national"]
+        if given("source"):
+            assessment.source = source
         if parts:  # the file's part scores replace the earlier ones
             assessment.parts = [
                 AssessmentPart(dimension_code=code, unit_id=unit_id, score=value)

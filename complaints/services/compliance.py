@@ -89,8 +89,11 @@ def add_band(
         )
     if not Decimal(0) <= lower <= upper <= Decimal(100):
         raise BandError(_l("The lower edge must not exceed the upper edge, both from 0 to 100."), "lower")
+    if lower != lower.quantize(Decimal("0.01")) or upper != upper.quantize(Decimal("0.01")):
+        raise BandError(_l("Edges have at most two decimals, as scores do."), "lower")
     if zone not in ZONES:
         raise BandError(_l("The zone is hijau, kuning or merah."), "zone")
+    rank_of_zone = {z: i for i, z in enumerate(reversed(ZONES))}  # merah 0 … hijau 2
     for band in bands_for(year):
         if band.lower <= upper and lower <= band.upper:
             raise BandError(
@@ -98,6 +101,19 @@ def add_band(
             )
         if category and band.category == category:
             raise BandError(_l("That year already has category %(category)s.", category=category), "category")
+        # Better categories (A before E) and better zones sit higher on the scale.
+        higher = lower > band.upper
+        if (category and band.category and (category < band.category) != higher) or (
+            zone != band.zone and (rank_of_zone[zone] > rank_of_zone[band.zone]) != higher
+        ):
+            raise BandError(
+                _l(
+                    "Better categories and zones must have higher scores than the band from %(lower)s to %(upper)s.",
+                    lower=band.lower,
+                    upper=band.upper,
+                ),
+                "category",
+            )
     band = AssessmentBand(
         year=year, era="C", category=category or None, lower=lower, upper=upper, opinion=opinion, zone=zone
     )

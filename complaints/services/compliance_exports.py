@@ -185,7 +185,10 @@ def as_xlsx(tables: list[Table]) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([safe_cell(v) for v in row])
+            sheet.append(list(row))
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # stored as text: a spreadsheet shows it, never runs it
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)

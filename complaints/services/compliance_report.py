@@ -26,6 +26,10 @@ from complaints.services.profiles import RegionProfile, region_profile
 from complaints.services.receipts import new_document, table
 
 REUSE_FOR = timedelta(minutes=30)
+#: A job not done by then is given up (no worker took it, or it died): the page says so and a new one can start.
+GIVE_UP_AFTER = timedelta(minutes=10)
+#: Built reports are removed after this long (the figures behind them move on anyway).
+KEEP_FOR = timedelta(days=2)
 ZONE_RGB = {"hijau": (25, 135, 84), "kuning": (255, 193, 7), "merah": (220, 53, 69)}
 
 
@@ -43,7 +47,7 @@ def request_report(region: Region, locale: str) -> ReportJob:
         .order_by(ReportJob.id.desc())
         .limit(1)
     )
-    if recent is not None:
+    if recent is not None and not is_stale(recent):
         return recent
     job = ReportJob(token=secrets.token_hex(16), region_id=region.id, locale=locale, stage="queued")
     db.session.add(job)
@@ -65,6 +69,26 @@ def _dispatch(job: ReportJob) -> None:
         current_app.logger.warning("Report job %s not queued (%s)", job.id, exc)
         job.status, job.stage = "failed", "unqueued"
         db.session.commit()
+
+
+def is_stale(job: ReportJob) -> bool:
+    return job.status in ("queued", "running") and job.created_at < utcnow() - GIVE_UP_AFTER
+
+
+def shown_status(job: ReportJob) -> str:
+    """What the waiting page shows: a job past its time counts as failed."""
+    return "failed" if is_stale(job) else job.status
+
+
+def remove_old_reports() -> int:
+    """Beat's daily clean-up: jobs older than ``KEEP_FOR`` go, with their files."""
+    old = db.session.scalars(select(ReportJob).where(ReportJob.created_at < utcnow() - KEEP_FOR)).all()
+    for job in old:
+        if job.file_name:
+            report_path(job).unlink(missing_ok=True)
+        db.session.delete(job)
+    db.session.commit()
+    return len(old)
 
 
 def job_by_token(token: str) -> ReportJob | None:

@@ -22,3 +22,8 @@ def refresh_figures() -> str:
 @shared_task(name="complaints.compliance.report", ignore_result=True)
 def build_compliance_report(job_id: int) -> str:
     return compliance_report.run_job(job_id)
+
+
+@shared_task(name="complaints.compliance.clean_reports", ignore_result=True)
+def clean_old_reports() -> str:
+    return f"{compliance_report.remove_old_reports()} old reports removed"

@@ -12,6 +12,7 @@ from complaints.services import api, directory, profiles
 from complaints.services.api_keys import TOKEN_ROLES
 from complaints.services.api_spec import openapi_document
 from complaints.services.calendar import office_today
+from complaints.services.links import external_url
 from complaints.web import problem
 
 csrf.exempt(bp)
@@ -67,7 +68,8 @@ def openapi():
 @bp.get("/")
 @public
 def docs():
-    return render_template("api/docs.html", spec=openapi_document(request.host_url.rstrip("/") + "/api/v1"))
+    base = external_url("api.me").removesuffix("/me")  # the public address, not whatever Host the request claimed
+    return render_template("api/docs.html", spec=openapi_document(base))
 
 
 @bp.get("/me")

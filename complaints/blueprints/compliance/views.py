@@ -99,7 +99,7 @@ def _job_or_404(token: str) -> ReportJob:
 @public
 def report_job(token: str):
     job = _job_or_404(token)
-    return render_template("compliance/report_job.html", job=job)
+    return render_template("compliance/report_job.html", job=job, status=compliance_report.shown_status(job))
 
 
 @bp.get("/laporan-kepatuhan/<token>/status")
@@ -107,7 +107,7 @@ def report_job(token: str):
 def report_status(token: str):
     job = _job_or_404(token)
     return {
-        "status": job.status,
+        "status": compliance_report.shown_status(job),
         "progress": job.progress,
         "download": url_for("compliance.report_download", token=job.token) if job.status == "done" else None,
     }
