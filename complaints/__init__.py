@@ -111,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from complaints.blueprints.cases import bp as cases_bp
     from complaints.blueprints.compliance import bp as compliance_bp
     from complaints.blueprints.office import bp as office_bp
+    from complaints.blueprints.open311 import bp as open311_bp
     from complaints.blueprints.public import bp as public_bp
     from complaints.blueprints.reports import bp as reports_bp
     from complaints.blueprints.units import bp as units_bp
@@ -126,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
         units_bp,
         admin_bp,
         api_bp,
+        open311_bp,
     ):
         app.register_blueprint(blueprint)
     mark_static_endpoints_public(app)

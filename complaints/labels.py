@@ -215,6 +215,7 @@ STAFF_EVENT_LABELS = {
     "unit_supplement": _l("The unit sent a supplement"),
     "action_reported": _l("The unit reported on a corrective action"),
     "forwarded": _l("The liaison forwarded an item"),
+    "received_through_application": _l("Received through a client application (Open311)"),
 }
 
 #: The assessment's zones (the opinions, e.g. "kualitas tertinggi", are the Ombudsman's words, kept as published).

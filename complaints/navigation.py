@@ -37,6 +37,7 @@ NAVIGATION: dict[Role, list[NavItem]] = {
         NavItem("admin.agreements", _l("Agreements")),
         NavItem("admin.holidays", _l("Holidays")),
         NavItem("admin.assessments", _l("Assessments")),
+        NavItem("admin.clients", _l("Integrations")),
     ],
 }
 

@@ -25,7 +25,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from redis import Redis
 from redis.exceptions import RedisError
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, make_url, select, text
 from werkzeug.serving import make_server
 
 from complaints import create_app
@@ -154,6 +154,22 @@ def seeded(app_ctx):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def people(seeded):
+    """Casework staff, the head of Kota Kendari's Disdukcapil, and Kota Kendari's liaison (listed on its agreement)."""
+    from complaints.models import Agreement, Role
+    from tests import factories
+    from tests.casework import Staff
+
+    staff = Staff()
+    head = factories.user(Role.UNIT_HEAD)
+    liaison = factories.user(Role.LIAISON)
+    agreement = db.session.scalar(select(Agreement).where(Agreement.region_id == liaison.region_id))
+    agreement.liaisons.append(liaison)
+    db.session.commit()
+    return staff, head, liaison
 
 
 @pytest.fixture

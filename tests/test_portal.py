@@ -4,7 +4,6 @@ confidential reporter, and nobody reaches another unit's or region's cases."""
 import io
 from datetime import timedelta
 
-import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
@@ -23,19 +22,7 @@ from complaints.models import (
 from complaints.services import clocks, figures, portal, sweep, workflow
 from complaints.tasks.portal import send_liaison_digests
 from tests import factories
-from tests.casework import Staff
 from tests.filing import PDF, file_complaint, upload
-
-
-@pytest.fixture
-def people(seeded):
-    staff = Staff()
-    head = factories.user(Role.UNIT_HEAD)  # heads Kota Kendari's Disdukcapil
-    liaison = factories.user(Role.LIAISON)  # Kota Kendari, which has an active agreement
-    agreement = db.session.scalar(select(Agreement).where(Agreement.region_id == liaison.region_id))
-    agreement.liaisons.append(liaison)
-    db.session.commit()
-    return staff, head, liaison
 
 
 def examined_case(client, staff, **filing):

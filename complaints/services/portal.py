@@ -63,9 +63,7 @@ def in_reach(case: Complaint, user: User) -> bool:
     if case.unit_id not in unit_ids_in_reach(user):
         return False
     return bool(
-        db.session.scalar(
-            select(ClarificationRequest.id).where(ClarificationRequest.complaint_id == case.id).limit(1)
-        )
+        db.session.scalar(select(ClarificationRequest.id).where(ClarificationRequest.complaint_id == case.id).limit(1))
         or db.session.scalar(
             select(CorrectiveAction.id)
             .where(CorrectiveAction.complaint_id == case.id, CorrectiveAction.addressee == Addressee.UNIT)

@@ -143,3 +143,10 @@ class BandForm(BaseForm):
     )
     opinion = _name_field(_l("Opinion"), max_length=80)
     zone = SelectField(_l("Zone"), choices=[SelectChoice(z, ZONE_LABELS[z]) for z in ZONES])
+
+
+class ApiClientForm(BaseForm):
+    """A client application that files reports through Open311."""
+
+    name = _name_field(_l("Application name"))
+    contact_email = email_field(_l("Contact e-mail address"))

@@ -9,6 +9,7 @@ from complaints.access import require_role
 from complaints.blueprints.admin import bp
 from complaints.blueprints.admin.forms import (
     AgreementForm,
+    ApiClientForm,
     AssessmentImportForm,
     BandForm,
     HolidayOverrideForm,
@@ -19,6 +20,7 @@ from complaints.blueprints.admin.forms import (
 from complaints.extensions import db
 from complaints.models import (
     Agreement,
+    ApiClient,
     Assessment,
     AssessmentBand,
     HolidayOverride,
@@ -29,7 +31,7 @@ from complaints.models import (
     User,
 )
 from complaints.security import page_number
-from complaints.services import calendar, compliance
+from complaints.services import api_keys, calendar, compliance
 from complaints.services.accounts import AccountError, create_staff_user, set_active, set_reach
 from complaints.services.assessment_import import import_assessments
 from complaints.services.compliance import classify
@@ -368,3 +370,47 @@ def remove_band(band_id: int):
     db.session.commit()
     flash(_("Band removed."), "success")
     return redirect(url_for("admin.bands"), code=303)
+
+
+# --- client applications (Open311) -----------------------------------------------------------------------------
+
+
+def _clients_page(form: ApiClientForm, *, created: ApiClient | None = None, secret: str | None = None, status=200):
+    clients = db.session.scalars(select(ApiClient).order_by(ApiClient.revoked_at.is_not(None), ApiClient.id.desc()))
+    return render_template(
+        "admin/clients.html", form=form, clients=clients.all(), created=created, secret=secret
+    ), status
+
+
+@bp.get("/integrasi")
+@require_role("admin")
+def clients():
+    return _clients_page(ApiClientForm())
+
+
+@bp.post("/integrasi")
+@require_role("admin")
+def create_client():
+    form = ApiClientForm()
+    if not form.validate_on_submit():
+        return _clients_page(form, status=INVALID)
+    try:
+        client, secret = api_keys.create_client(form.name.data, form.contact_email.data, by=current_user)
+    except RuleError as exc:
+        db.session.rollback()
+        getattr(form, exc.field or "name").errors.append(str(exc))
+        return _clients_page(form, status=INVALID)
+    db.session.commit()
+    # The key is shown on this response only: it is stored as a hash and can never be shown again.
+    response, status = _clients_page(ApiClientForm(formdata=None), created=client, secret=secret)
+    return response, status, {"Cache-Control": "no-store"}
+
+
+@bp.post("/integrasi/<int:client_id>/cabut")
+@require_role("admin")
+def revoke_client(client_id: int):
+    client = db.session.get(ApiClient, client_id) or abort(404)
+    api_keys.revoke_client(client)
+    db.session.commit()
+    flash(_("The key of %(name)s has been revoked: it no longer files reports.", name=client.name), "success")
+    return redirect(url_for("admin.clients"), code=303)

@@ -1,9 +1,9 @@
-from flask import render_template, request
+from flask import abort, render_template, request
 from flask_login import current_user
 
 from complaints.access import require_role
 from complaints.blueprints.office import bp
-from complaints.services import calendar, directory
+from complaints.services import calendar, directory, exchange
 
 STAFF = ("officer", "supervisor", "admin")
 
@@ -27,3 +27,19 @@ def calendar_view():
     return render_template(
         "office/calendar.html", year=year, days=calendar.days_off(year), today=today, this_year=today.year
     )
+
+
+@bp.get("/wilayah/<region_code>/pertukaran-data.csv")
+@require_role(*STAFF)
+def exchange_csv(region_code: str):
+    """A region's cases and their stages, for the agreement's data exchange (no reporter in it)."""
+    region = exchange.office_region(current_user, region_code) or abort(404)
+    return exchange.download(region, "region")
+
+
+@bp.get("/wilayah/<region_code>/pertukaran-data-lapor.csv")
+@require_role(*STAFF)
+def exchange_lapor_csv(region_code: str):
+    """The same, in the column layout of the SP4N-LAPOR! export."""
+    region = exchange.office_region(current_user, region_code) or abort(404)
+    return exchange.download(region, "lapor")

@@ -9,7 +9,7 @@ from complaints.blueprints.units import bp
 from complaints.blueprints.units.forms import ActionReportForm, AnswerForm, ForwardForm
 from complaints.extensions import db
 from complaints.models import Agreement, ClarificationRequest, Complaint, CorrectiveAction, JointReview, Region, User
-from complaints.services import directory, figures, portal, uploads
+from complaints.services import directory, exchange, figures, portal, uploads
 from complaints.services import reviews as review_service
 from complaints.services.calendar import office_today
 from complaints.services.errors import RuleError
@@ -43,6 +43,22 @@ def region():
         items=portal.inbox(current_user),
         today=office_today(),
     )
+
+
+@bp.get("/wilayah-saya/pertukaran-data.csv")
+@require_role("liaison")
+def exchange_csv():
+    """The region's cases and their stages, for the agreement's data exchange (no reporter in it)."""
+    region = exchange.liaison_region(current_user) or abort(404)
+    return exchange.download(region, "region")
+
+
+@bp.get("/wilayah-saya/pertukaran-data-lapor.csv")
+@require_role("liaison")
+def exchange_lapor_csv():
+    """The same, in the column layout of the SP4N-LAPOR! export."""
+    region = exchange.liaison_region(current_user) or abort(404)
+    return exchange.download(region, "lapor")
 
 
 def _forward_form(prefix: str, case: Complaint) -> ForwardForm | None:
