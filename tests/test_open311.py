@@ -638,7 +638,7 @@ def test_the_office_s_own_cases_are_not_service_requests(client, api_key):
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_a_token_is_the_application_s_own_submission_key(client, api_key, fmt):
     complaint = filed_through_open311(client, api_key, **{"attribute[submission_key]": "desk-42"})
-    response = client.get(f"{BASE}/tokens/desk-42.{fmt}?api_key={api_key}")
+    response = client.get(f"{BASE}/tokens/desk-42.{fmt}", headers={"X-Api-Key": api_key})
     assert response.status_code == 200
     [found] = requests_of(response, fmt)
     assert found == {"service_request_id": complaint.tracking_number, "token": "desk-42"}
@@ -646,7 +646,9 @@ def test_a_token_is_the_application_s_own_submission_key(client, api_key, fmt):
     assert client.get(f"{BASE}/tokens/desk-42.{fmt}").status_code == 404
     _other, other_key = api_keys.create_client("Aplikasi Warga", "dev@example.org", by=admin())
     db.session.commit()
-    response = client.get(f"{BASE}/tokens/desk-42.{fmt}?api_key={other_key}")
+    # The key never travels in the query string (it would land in access logs).
+    assert client.get(f"{BASE}/tokens/desk-42.{fmt}?api_key={api_key}").status_code == 404
+    response = client.get(f"{BASE}/tokens/desk-42.{fmt}", headers={"X-Api-Key": other_key})
     assert response.status_code == 404 and errors_of(response, fmt)[0][0] == 404
 
 
@@ -704,7 +706,6 @@ def test_no_reporter_appears_in_any_open311_answer(client, api_key):
                 f"/requests.{fmt}?status=open,closed&jurisdiction_id=74.71",
                 f"/requests.{fmt}?service_request_id={confidential.tracking_number},{ordinary.tracking_number}",
                 f"/requests/{ordinary.tracking_number}.{fmt}",
-                f"/tokens/secret-1.{fmt}?api_key={api_key}",
                 f"/services.{fmt}",
                 f"/services/{AREA}.{fmt}?jurisdiction_id=74.71",
                 f"/discovery.{fmt}",
@@ -712,12 +713,16 @@ def test_no_reporter_appears_in_any_open311_answer(client, api_key):
                 response = client.get(f"{BASE}{path}{'&' if '?' in path else '?'}lang={lang}")
                 assert response.status_code == 200, path
                 bodies.append(response.get_data(as_text=True))
-                if path.startswith("/requests"):
-                    # A confidential report is in no public list at all: unit and date could point to its reporter.
+                if path.startswith("/requests.") and "service_request_id" not in path:
+                    # A confidential report is in no public list: unit and date could point to its reporter (asked
+                    # for by its id, which only the reporter and the application know, it answers, without them).
                     assert confidential.tracking_number not in bodies[-1], path
-        assert client.get(f"{BASE}/requests/{confidential.tracking_number}.{fmt}").status_code == 404
-        again = post(client, api_key, fmt, **{"attribute[submission_key]": "secret-1"})  # the filing's own answer
-        assert again.status_code == 200
+        token_answer = client.get(f"{BASE}/tokens/secret-1.{fmt}", headers={"X-Api-Key": api_key})
+        assert token_answer.status_code == 200
+        bodies.append(token_answer.get_data(as_text=True))
+        # The same key with someone else's data: refused, and the refusal names nobody either.
+        again = post(client, api_key, fmt, **{"attribute[submission_key]": "secret-1"})
+        assert again.status_code == 400
         bodies.append(again.get_data(as_text=True))
     everything = "\n".join(bodies)
     assert confidential.tracking_number in everything and ordinary.tracking_number in everything
@@ -773,3 +778,19 @@ def test_only_administrators_manage_client_applications(client, seeded):
     assert client.get("/admin/integrasi").status_code == 403
     assert client.post("/admin/integrasi", data={"name": "X", "contact_email": "x@example.org"}).status_code == 403
     assert count(ApiClient) == 0
+
+
+def test_a_key_reused_for_another_report_is_refused(client, api_key):
+    first = post(client, api_key, **{"attribute[submission_key]": "dipakai"})
+    assert first.status_code == 201
+    other = post(client, api_key, email="orang.lain@example.org", **{"attribute[submission_key]": "dipakai"})
+    assert other.status_code == 400 and "submission key" in other.get_data(as_text=True).lower()
+    assert db.session.query(Complaint).count() == 1
+
+
+def test_dates_out_of_range_are_bad_requests(client, api_key):
+    for query in ("start_date=0001-01-01T00:00:00%2B14:00", "end_date=0001-01-01", "start_date=9999-12-31"):
+        response = client.get(f"{BASE}/requests.json?{query}")
+        assert response.status_code == 400, query
+    filed = post(client, api_key, **{"attribute[event_date]": "0001-01-01T00:00:00+14:00"})
+    assert filed.status_code == 400 and db.session.query(Complaint).count() == 0

@@ -7,19 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, select
 
 from complaints.extensions import db
 from complaints.labels import STATUS_LABELS, ZONE_LABELS
 from complaints.models import (
     OMBUDSMAN_ROLES,
-    Addressee,
     CaseEvent,
     CaseStatus,
-    ClarificationRequest,
     Clock,
     Complaint,
-    CorrectiveAction,
     MaladministrationForm,
     Region,
     ServiceUnit,
@@ -98,11 +95,7 @@ def case_scope(user: User):
     units = portal.unit_ids_in_reach(user)
     if not units:
         return Complaint.id.is_(None)
-    involved = or_(
-        exists().where(ClarificationRequest.complaint_id == Complaint.id, ClarificationRequest.unit_id.in_(units)),
-        exists().where(CorrectiveAction.complaint_id == Complaint.id, CorrectiveAction.addressee == Addressee.UNIT),
-    )
-    return Complaint.unit_id.in_(units) & involved
+    return Complaint.unit_id.in_(units) & portal.brought_to_the_unit()
 
 
 def case_filters(args) -> QueueFilters:
@@ -287,7 +280,8 @@ def assessment_dict(view: profiles.AssessmentView) -> dict:
         "points_to_next": float(view.points_to_next) if view.points_to_next is not None else None,
         "next_category": view.next_category,
         "source": a.source,
-        "parts": [{"label": part[0], "score": float(part[1])} for part in [*view.dimensions, *view.units]],
+        "parts": [{"kind": "dimension", "label": label, "score": float(score)} for label, score in view.dimensions]
+        + [{"kind": "unit", "label": name, "score": float(score)} for name, score, _c in view.units],
     }
 
 

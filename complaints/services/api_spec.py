@@ -265,7 +265,7 @@ UNAUTHORISED = _problem("No valid personal token in the Authorization header")
 BAD_QUERY = _problem("A parameter cannot be understood, or holds control characters")
 NOT_FOUND = _problem("No such resource, or not within the token owner's reach")
 FORBIDDEN = _problem("The token's owner does not work cases (administrators)")
-TOO_MANY = _problem("Too many calls with this token; wait for the time given in Retry-After")
+TOO_MANY = _problem("Too many calls from this address; wait for the time given in Retry-After")
 
 
 def _get(summary: str, description: str, ok: dict, *, parameters=(), not_found=False, tag="") -> dict:

@@ -36,14 +36,12 @@ from flask import current_app, stream_with_context
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, exists, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, case, func, select
 
 from complaints.extensions import db
 from complaints.labels import CASE_KIND_LABELS, CLOCK_LABELS, STAFF_ACTOR_LABELS, STATUS_LABELS, VERDICT_LABELS
 from complaints.models import (
     Actor,
-    Addressee,
     CaseEvent,
     CaseKind,
     CaseStatus,
@@ -65,7 +63,7 @@ from complaints.models import (
     Verdict,
 )
 from complaints.models.types import UTCDateTime
-from complaints.services import directory
+from complaints.services import directory, portal
 from complaints.services.calendar import office_today
 from complaints.services.compliance_exports import safe_cell
 
@@ -180,19 +178,6 @@ def _status_entered():
         {event_type: status.value for event_type, status in STATUS_ENTERED_BY.items()},
         value=CaseEvent.type,
         else_=None,
-    )
-
-
-def brought_to_the_region():
-    """The portal's rule (``portal.in_reach``), in SQL: a case reaches its unit, and the region's liaisons, once a
-    clarification request or a corrective action for the unit has been sent; before that (a report still being
-    verified, say) the region sees nothing of it."""
-    request, action = aliased(ClarificationRequest), aliased(CorrectiveAction)
-    return or_(
-        exists(select(request.id).where(request.complaint_id == Complaint.id)).correlate(Complaint),
-        exists(
-            select(action.id).where(action.complaint_id == Complaint.id, action.addressee == Addressee.UNIT)
-        ).correlate(Complaint),
     )
 
 
@@ -321,7 +306,7 @@ def _rows_statement(region_id: int, every_case: bool):
         .where(in_region)
         .order_by(Complaint.received_at, Complaint.id)
     )
-    return statement if every_case else statement.where(brought_to_the_region())
+    return statement if every_case else statement.where(portal.brought_to_the_unit())
 
 
 def region_rows(region: Region, *, every_case: bool = False, batch_size: int = BATCH_SIZE) -> Iterator[ExchangeRow]:

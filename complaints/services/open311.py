@@ -391,10 +391,10 @@ def _local_date(value: str, timezone: str) -> str:
         return value
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(ZoneInfo(timezone))
+    except (ValueError, OverflowError):  # year 1 at +14:00 has no date in WITA: the form refuses it
         return value
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(ZoneInfo(timezone))
     return moment.date().isoformat()
 
 
@@ -501,6 +501,18 @@ def file_request(submission: intake.Submission, files: intake.Files, *, client: 
     return filed
 
 
+def same_report(complaint: Complaint, submission: intake.Submission) -> bool:
+    """Whether a report sent again under the same idempotency key is the one filed (same person, unit and date)."""
+    reporter = complaint.reporter
+    return (
+        reporter is not None
+        and reporter.nik == submission.nik
+        and reporter.email == submission.email.lower()
+        and complaint.unit_id == submission.unit_id
+        and complaint.event_date == submission.event_date
+    )
+
+
 def filing_response(complaint: Complaint) -> list[dict]:
     """POST Service Request's response: the id at once (no token), what happens next, no account."""
     verification = clocks.running_clock(complaint, "verification")
@@ -546,19 +558,22 @@ def _w3c_moment(name: str, value: str) -> datetime:
     """A W3C date or date-time; one without an offset is read in the office's time zone (WITA)."""
     try:
         moment = datetime.fromisoformat(value.strip())
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=ZoneInfo(DEFAULT_TIMEZONE))
+        moment = moment.astimezone(UTC)
+        if not 2000 <= moment.year <= 2100:  # also keeps the 90-day arithmetic below within datetime's range
+            raise ValueError(value)
+    except (ValueError, OverflowError):
         raise Open311Error(
             400, _("%(name)s must be a W3C date-time such as 2026-01-31T00:00:00+08:00.", name=name)
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(DEFAULT_TIMEZONE))
-    return moment.astimezone(UTC)
+    return moment
 
 
 def _positive_int(name: str, value: str | None, default: int, maximum: int) -> int:
     if not value:
         return default
-    if not value.isdigit() or not 1 <= int(value) <= maximum:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= maximum:
         raise Open311Error(400, _("%(name)s must be a whole number from 1 to %(n)d.", name=name, n=maximum))
     return int(value)
 
@@ -607,12 +622,14 @@ def parse_query(args: MultiDict, *, now: datetime) -> RequestQuery:
 def find_requests(query: RequestQuery) -> tuple[list[Complaint], bool]:
     """The reports a query asks for, most recent first, and whether there is another page. Only reports from the
     public (not the office's quick responses or own-motion investigations); withdrawn and rejected ones too (as
-    closed): the list is the public record of what was reported, and names nobody. Confidential reports are left
-    out altogether: even without a name, a unit and a date can point to the one person who had that dealing with
-    that unit that week (their reporter follows them at /lacak with the access key)."""
+    closed): the list is the public record of what was reported, and names nobody.
+
+    Lists never show a confidential report: even without a name, a unit and a date can point to the one person who
+    had that dealing that week. Asked for by id (which only the reporter and the filing application know), any
+    report answers, so the application can follow what it filed."""
     statement = (
         select(Complaint)
-        .where(Complaint.kind == CaseKind.REPORT, Complaint.confidential.is_(False))
+        .where(Complaint.kind == CaseKind.REPORT)
         .options(
             # Defence in depth: touching the reporter's row here would raise instead of loading it.
             raiseload(Complaint.reporter),
@@ -626,7 +643,11 @@ def find_requests(query: RequestQuery) -> tuple[list[Complaint], bool]:
     if query.ids is not None:
         statement = statement.where(Complaint.tracking_number.in_(query.ids or [""]))
     else:
-        statement = statement.where(Complaint.received_at >= query.start, Complaint.received_at <= query.end)
+        statement = statement.where(
+            Complaint.received_at >= query.start,
+            Complaint.received_at <= query.end,
+            Complaint.confidential.is_(False),
+        )
         if query.region is not None:
             statement = statement.where(Complaint.region_id == query.region.id)
         if query.service_codes:

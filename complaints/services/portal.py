@@ -13,8 +13,9 @@ from datetime import date, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from complaints.extensions import db
 from complaints.i18n import format_long_date
@@ -55,6 +56,19 @@ def unit_ids_in_reach(user: User, today: date | None = None) -> set[int]:
             return set()
         return {unit.id for unit in user.region.units}
     return set()
+
+
+def brought_to_the_unit():
+    """``in_reach``'s rule in SQL, for lists (the API, Open311, the data exchange): a case reaches its unit, and the
+    region's liaisons and the public lists, once a clarification request or a corrective action for the unit has
+    been sent; before that (a report still being verified, say) nobody outside the Ombudsman sees it."""
+    request, action = aliased(ClarificationRequest), aliased(CorrectiveAction)
+    return or_(
+        exists(select(request.id).where(request.complaint_id == Complaint.id)).correlate(Complaint),
+        exists(
+            select(action.id).where(action.complaint_id == Complaint.id, action.addressee == Addressee.UNIT)
+        ).correlate(Complaint),
+    )
 
 
 def in_reach(case: Complaint, user: User) -> bool:

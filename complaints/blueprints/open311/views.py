@@ -92,7 +92,7 @@ def _attempt_limit() -> str:
 def _client_limit_key() -> str:
     """Reports filed count per client application (one application files for many citizens from one address);
     the key is hashed so that no secret is kept in the limiter's storage."""
-    key = request.form.get("api_key", "")
+    key = (request.form.get("api_key") or "").strip()  # as _client() reads it: spaces cannot make a new counter
     return "open311:" + hashlib.sha256(key.encode()).hexdigest()[:32] if key else get_remote_address()
 
 
@@ -145,13 +145,17 @@ def create_request(fmt: str):
     form = _filing_form(data)
     if not form.validate() or errors:
         raise Open311Error(400, *errors, *open311.form_errors(form, jurisdiction_sent=bool(jurisdiction_id)))
+    submission = submission_from_form(form)
     try:
         filed = open311.file_request(
-            submission_from_form(form), intake.Files(id_card=form.checked_id_card), client=client, submission_key=key
+            submission, intake.Files(id_card=form.checked_id_card), client=client, submission_key=key
         )
         db.session.commit()  # once: the receipt e-mail leaves the outbox after this commit
     except intake.AlreadyFiled as exc:  # sent before with the same key: the report it filed
         db.session.rollback()
+        if not open311.same_report(exc.complaint, submission):
+            # A key reused for someone else's report must not swallow it silently.
+            raise Open311Error(400, _("This submission key was already used for a different report.")) from None
         return _filed(fmt, exc.complaint, 200)
     except IntegrityError:  # sent twice at the same moment: the other request filed it
         db.session.rollback()
@@ -195,8 +199,9 @@ def show_request(request_id: str, fmt: str):
 @public
 def token(token: str, fmt: str):
     """Requests get their id at once (type "realtime"), so a token is only ever a submission key the application
-    sent itself, answered with that application's api_key; anything else is the spec's 404."""
-    secret = (request.args.get("api_key") or "").strip()
+    sent itself, answered with that application's key; anything else is the spec's 404. The key comes in the header
+    X-Api-Key, not the query string, so that it never lands in access logs."""
+    secret = (request.headers.get("X-Api-Key") or "").strip()
     client = api_keys.client_for_key(secret) if secret else None
     complaint = open311.request_id_for_token(client, token) if client is not None else None
     if complaint is None:
