@@ -235,3 +235,13 @@ def test_the_described_statuses_are_the_real_ones():
     from complaints.services.api_spec import CASE_STATUSES
 
     assert [s.value for s in CaseStatus] == CASE_STATUSES
+
+
+def test_assessment_parts_say_what_they_are(client, world):
+    from complaints.services.assessment_import import import_assessments
+
+    rows = b"year,region_code,score,dimension_process,unit_puskesmas\n2023,74.71,64.14,70.00,55.50\n"
+    assert import_assessments("parts.csv", rows).ok
+    db.session.commit()
+    [kendari] = get(client, world["tokens"]["head"], "/api/v1/assessments?year=2023&region=74.71").get_json()["items"]
+    assert sorted((p["kind"], p["score"]) for p in kendari["parts"]) == [("dimension", 70.0), ("unit", 55.5)]
