@@ -162,14 +162,15 @@ class UnitFigures(db.Model):
     unit: Mapped[ServiceUnit] = relationship()
 
 
-class FiguresWatermark(db.Model):
-    """The last case event whose unit's figures are refreshed (one row)."""
+class StaleUnit(db.Model):
+    """A unit whose figures a case event has made stale. Written in the event's own transaction, so the refresh sees
+    it exactly when that transaction commits (a watermark on event ids could pass over one still uncommitted), and
+    deleted by the refresh that recomputes the unit."""
 
-    __tablename__ = "figures_watermarks"
+    __tablename__ = "stale_units"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    last_event_id: Mapped[int] = mapped_column(Integer, default=0)
-    refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("service_units.id", ondelete="CASCADE"))
 
 
 class ReportJob(db.Model):

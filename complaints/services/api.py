@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from complaints.extensions import db
 from complaints.labels import STATUS_LABELS, ZONE_LABELS
@@ -23,7 +24,7 @@ from complaints.models import (
     SubstanceArea,
     User,
 )
-from complaints.services import portal, profiles, workflow
+from complaints.services import directory, portal, profiles, workflow
 from complaints.services.calendar import office_today
 from complaints.services.queue import QueueFilters, case_query, next_due_dates
 
@@ -236,6 +237,26 @@ def case_clocks(case: Complaint) -> list[dict]:
         }
         for c in db.session.scalars(select(Clock).where(Clock.complaint_id == case.id).order_by(Clock.id))
     ]
+
+
+def units_query(region: Region | None):
+    query = select(ServiceUnit).options(selectinload(ServiceUnit.region)).order_by(ServiceUnit.id)
+    return query.where(ServiceUnit.region_id == region.id) if region is not None else query
+
+
+def regions_query():
+    return select(Region).options(selectinload(Region.province), selectinload(Region.agreements)).order_by(Region.code)
+
+
+def assessments(year: int | None, region: Region | None) -> list[profiles.AssessmentView]:
+    """Published results of every province, newest year first, optionally of one year or region."""
+    views = [
+        v
+        for province in directory.provinces()
+        for v in profiles.assessment_views(province)
+        if (year is None or v.year == year) and (region is None or v.region.id == region.id)
+    ]
+    return sorted(views, key=lambda v: (-v.year, v.region.code))
 
 
 def unit_dict(unit: ServiceUnit) -> dict:

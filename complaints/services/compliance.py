@@ -18,6 +18,9 @@ from complaints.extensions import db
 from complaints.models.compliance import ZONES, AssessmentBand
 from complaints.services.errors import RuleError
 
+#: Better zones rank higher: merah 0, kuning 1, hijau 2 ("at least yellow" means yellow or green).
+ZONE_ORDER = {zone: index for index, zone in enumerate(reversed(ZONES))}
+
 
 @dataclass(frozen=True)
 class Classification:
@@ -93,7 +96,6 @@ def add_band(
         raise BandError(_l("Edges have at most two decimals, as scores do."), "lower")
     if zone not in ZONES:
         raise BandError(_l("The zone is hijau, kuning or merah."), "zone")
-    rank_of_zone = {z: i for i, z in enumerate(reversed(ZONES))}  # merah 0 … hijau 2
     for band in bands_for(year):
         if band.lower <= upper and lower <= band.upper:
             raise BandError(
@@ -104,7 +106,7 @@ def add_band(
         # Better categories (A before E) and better zones sit higher on the scale.
         higher = lower > band.upper
         if (category and band.category and (category < band.category) != higher) or (
-            zone != band.zone and (rank_of_zone[zone] > rank_of_zone[band.zone]) != higher
+            zone != band.zone and (ZONE_ORDER[zone] > ZONE_ORDER[band.zone]) != higher
         ):
             raise BandError(
                 _l(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -57,16 +56,9 @@ def request_report(region: Region, locale: str) -> ReportJob:
 
 
 def _dispatch(job: ReportJob) -> None:
-    from complaints.tasks import own_task
+    from complaints.tasks import hand_over
 
-    task = own_task("complaints.compliance.report")
-    if current_app.extensions["celery"].conf.task_always_eager:
-        task.apply(args=[job.id])
-        return
-    try:
-        task.apply_async(args=[job.id], retry=False)
-    except Exception as exc:  # noqa: BLE001 (the broker is down: say so on the page instead of waiting forever)
-        current_app.logger.warning("Report job %s not queued (%s)", job.id, exc)
+    if not hand_over("complaints.compliance.report", job.id):  # the broker is down: say so instead of waiting
         job.status, job.stage = "failed", "unqueued"
         db.session.commit()
 

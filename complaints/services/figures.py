@@ -3,9 +3,9 @@ time, corrective actions done on time, recommendations implemented, open overdue
 maladministration and by subject area.
 
 The unit portal computes them on the spot for its few units. The public compliance profile reads them from the
-``unit_figures`` summary instead, which ``refresh_changed`` keeps current: it recomputes only the units whose cases
-recorded an event since the last run (after each commit that records one, and every few minutes by beat), so a
-profile page reads a few rows per unit whatever the number of complaints.
+``unit_figures`` summary instead, which ``refresh_changed`` keeps current: every case event marks its unit stale in
+its own transaction, and the refresh recomputes only the marked units (after each such commit, and every few minutes
+by beat), so a profile page reads a few rows per unit whatever the number of complaints.
 
 A report counts once the Ombudsman has registered it: a report not (yet) accepted is no finding about the unit."""
 
@@ -15,26 +15,23 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from flask import current_app
 from sqlalchemy import and_, case, delete, event, extract, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from complaints.extensions import db
 from complaints.models import (
     Actor,
     Addressee,
-    CaseEvent,
     CaseStatus,
     ClarificationRequest,
     Clock,
     ClockStatus,
     Complaint,
     CorrectiveAction,
-    FiguresWatermark,
     FinalReport,
     Recommendation,
     ServiceUnit,
+    StaleUnit,
     UnitFigures,
     Verdict,
 )
@@ -234,66 +231,42 @@ def refresh_units(unit_ids: Iterable[int], today=None) -> int:
     return len(unit_ids)
 
 
-def _watermark() -> FiguresWatermark:
-    query = select(FiguresWatermark).where(FiguresWatermark.id == 1)
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()  # one refresh at a time; the next waits and finds less to do
-    mark = db.session.scalar(query)
-    if mark is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(FiguresWatermark(id=1, last_event_id=0))
-        except IntegrityError:  # created by a concurrent refresh
-            pass
-        mark = db.session.scalar(query)
-    return mark
-
-
 def refresh_changed(*, everything: bool = False, today=None) -> int:
-    """Recompute the units whose cases recorded an event since the last refresh (or every unit with cases), then
-    move the watermark; commits. Returns the number of units recomputed."""
-    mark = _watermark()
-    newest = db.session.scalar(select(func.max(CaseEvent.id))) or 0
+    """Recompute the units that case events marked stale (or every unit with cases), and clear their marks;
+    commits. Returns the number of units recomputed. On PostgreSQL the marks are locked, so a second refresh waits
+    and then finds them gone."""
+    query = select(StaleUnit.id, StaleUnit.unit_id)
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    marks = db.session.execute(query).all()
     if everything:
         unit_ids = db.session.scalars(select(Complaint.unit_id).distinct()).all()
-    elif newest <= mark.last_event_id:
-        db.session.commit()
-        return 0
     else:
-        unit_ids = db.session.scalars(
-            select(Complaint.unit_id)
-            .distinct()
-            .join(CaseEvent, CaseEvent.complaint_id == Complaint.id)
-            .where(CaseEvent.id > mark.last_event_id, CaseEvent.id <= newest)
-        ).all()
+        unit_ids = {unit_id for _id, unit_id in marks}
     count = refresh_units(unit_ids, today)
-    mark.last_event_id = newest
-    mark.refreshed_at = utcnow()
+    if marks:
+        db.session.execute(delete(StaleUnit).where(StaleUnit.id.in_([mark_id for mark_id, _unit in marks])))
     db.session.commit()
     return count
 
 
-_STALE = "figures_stale"
+_STALE = "figures_stale_units"
 
 
-def mark_stale() -> None:
-    """Called by history.record_event: once this transaction commits, the figures are refreshed."""
-    db.session.info[_STALE] = True
+def mark_stale(unit_id: int) -> None:
+    """Called by history.record_event: the unit is marked in this transaction (once), and once it commits a refresh
+    is handed to a worker."""
+    marked = db.session.info.setdefault(_STALE, set())
+    if unit_id not in marked:
+        marked.add(unit_id)
+        db.session.add(StaleUnit(unit_id=unit_id))
 
 
 def _after_commit(session: Session) -> None:
-    if not session.info.pop(_STALE, None):
-        return
-    from complaints.tasks import own_task
+    if session.info.pop(_STALE, None):
+        from complaints.tasks import hand_over
 
-    refresh = own_task("complaints.figures.refresh")
-    try:
-        if current_app.extensions["celery"].conf.task_always_eager:
-            refresh.apply()
-        else:
-            refresh.apply_async(retry=False)
-    except Exception as exc:  # noqa: BLE001 (the beat's run catches up; the change itself is committed)
-        current_app.logger.warning("Figures not refreshed now (%s); the periodic refresh will", exc)
+        hand_over("complaints.figures.refresh")  # if the broker is down, beat's periodic run catches up
 
 
 def _after_rollback(session: Session, previous_transaction) -> None:

@@ -76,7 +76,7 @@ def record_event(
     event.hash = event_hash(event)
     db.session.add(event)
     db.session.flush()
-    figures.mark_stale()
+    figures.mark_stale(complaint.unit_id)
     return event
 
 

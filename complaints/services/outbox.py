@@ -65,18 +65,10 @@ def init_outbox_dispatch() -> None:
 
 def dispatch(ids: Iterable[int]) -> None:
     """Queue delivery tasks; a broker that is down is logged, not raised (the relay will pick the rows up)."""
-    from complaints.tasks import own_task
+    from complaints.tasks import hand_over
 
-    celery = current_app.extensions["celery"]
-    deliver = own_task("complaints.notifications.deliver")
     for message_id in ids:
-        if celery.conf.task_always_eager:  # no broker at all: run it here (apply_async would still open one)
-            deliver.apply(args=[message_id])
-            continue
-        try:
-            deliver.apply_async(args=[message_id], retry=False)
-        except Exception as exc:  # noqa: BLE001 (kombu raises many kinds; all mean "later")
-            current_app.logger.warning("Outbox message %s not queued now (%s); the relay will send it", message_id, exc)
+        hand_over("complaints.notifications.deliver", message_id)
 
 
 def _lock_pending(message_id: int) -> OutboxMessage | None:

@@ -24,7 +24,6 @@ from complaints.models import (
     Assessment,
     AssessmentDimension,
     AssessmentPart,
-    FiguresWatermark,
     MaladministrationForm,
     Province,
     Region,
@@ -34,11 +33,9 @@ from complaints.models import (
     UnitFigures,
 )
 from complaints.models.compliance import ZONES
-from complaints.services.compliance import BandTables
+from complaints.services.compliance import ZONE_ORDER, BandTables
 from complaints.services.figures import Counts
 
-#: Better zones last: "at least yellow" means yellow or green.
-ZONE_ORDER = {zone: index for index, zone in enumerate(reversed(ZONES))}  # merah 0, kuning 1, hijau 2
 Z_95 = 1.959963984540054
 
 
@@ -160,7 +157,9 @@ def live_record(region: Region, year: int | None = None) -> RegionRecord:
         )
     }
     total = LiveRecord(region.name)
-    for row in db.session.scalars(query.join(UnitFigures.unit).order_by(ServiceUnit.name)):
+    for row in db.session.scalars(
+        query.join(UnitFigures.unit).options(contains_eager(UnitFigures.unit)).order_by(ServiceUnit.name)
+    ):
         records.setdefault(row.unit_id, LiveRecord(row.unit.name, row.unit_id)).add(row)
         total.add(row)
     threshold = min_cases()
@@ -190,7 +189,9 @@ def live_record(region: Region, year: int | None = None) -> RegionRecord:
         min_cases=threshold,
         forms=_labelled(total.by_form, forms, _("not stated")),
         areas=_labelled(total.by_area, areas, _("not stated")),
-        refreshed_at=db.session.scalar(select(FiguresWatermark.refreshed_at).where(FiguresWatermark.id == 1)),
+        refreshed_at=db.session.scalar(
+            select(func.max(UnitFigures.refreshed_at)).where(UnitFigures.region_id == region.id)
+        ),
     )
 
 
@@ -375,10 +376,10 @@ def _region_progress(target: Target, views: list[AssessmentView]) -> TargetProgr
 def target_progress(
     province: Province, *, region: Region | None = None, views: list[AssessmentView] | None = None
 ) -> list[TargetProgress]:
-    """The province's targets (and, with ``region``, that region's), each with where it stands; ``views`` are the
-    province's assessment views if the caller has them already."""
+    """Every target of the province (its own and its regions'), or with ``region`` that region's only, each with
+    where it stands; ``views`` are the province's assessment views if the caller has them already."""
     query = select(Target).where(Target.province_id == province.id)
-    query = query.where((Target.region_id == region.id) | (Target.scope == "province")) if region else query
+    query = query.where(Target.region_id == region.id) if region else query
     views = assessment_views(province) if views is None else views
     regions = db.session.scalar(select(func.count()).select_from(Region).where(Region.province_id == province.id))
     return [
@@ -474,7 +475,7 @@ def region_profile(region: Region, year: int | None = None) -> RegionProfile:
         region=region,
         history=history,
         latest=history[-1] if history else None,
-        targets=[t for t in target_progress(region.province, region=region, views=views) if t.target.scope == "region"],
+        targets=target_progress(region.province, region=region, views=views),
         record=live_record(region, year),
         years=figure_years(region),
     )

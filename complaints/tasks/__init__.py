@@ -42,3 +42,21 @@ def own_task(name: str):
     from flask import current_app
 
     return current_app.extensions["celery"].tasks[name]
+
+
+def hand_over(name: str, *args) -> bool:
+    """Queue the task after a commit, or run it here when Celery is eager (no broker: apply_async would still try to
+    open one). A broker that is down is logged and answered False, never raised: the change is committed, and the
+    caller's periodic job or page catches up."""
+    from flask import current_app
+
+    task = own_task(name)
+    if current_app.extensions["celery"].conf.task_always_eager:
+        task.apply(args=list(args))
+        return True
+    try:
+        task.apply_async(args=list(args), retry=False)
+    except Exception as exc:  # noqa: BLE001 (kombu raises many kinds; all mean "later")
+        current_app.logger.warning("Task %s%r not queued now (%s)", name, args, exc)
+        return False
+    return True

@@ -1,6 +1,5 @@
 from flask import abort, current_app, g, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from complaints.access import public, token_required
 from complaints.blueprints.api import bp
@@ -124,11 +123,7 @@ def _region_param() -> Region | None:
 @token_required(*EVERY_TOKEN)
 def units():
     page = api.page_param(request.args)
-    query = select(ServiceUnit).order_by(ServiceUnit.id)
-    region = _region_param()
-    if region is not None:
-        query = query.where(ServiceUnit.region_id == region.id)
-    rows, total = api.paginate(query, page)
+    rows, total = api.paginate(api.units_query(_region_param()), page)
     return _page([api.unit_dict(u) for u in rows], total, page)
 
 
@@ -142,7 +137,7 @@ def unit(unit_id: int):
 @token_required(*EVERY_TOKEN)
 def regions():
     page = api.page_param(request.args)
-    rows, total = api.paginate(select(Region).order_by(Region.code), page)
+    rows, total = api.paginate(api.regions_query(), page)
     today = office_today()
     return _page([api.region_dict(r, today) for r in rows], total, page)
 
@@ -166,14 +161,6 @@ def region_profile(code: str):
 def assessments():
     page = api.page_param(request.args)
     year = api.int_param(request.args, "year", low=1990, high=2100)
-    region = _region_param()
-    views = []
-    for province in directory.provinces():
-        views += [
-            v
-            for v in profiles.assessment_views(province)
-            if (year is None or v.year == year) and (region is None or v.region.id == region.id)
-        ]
-    views.sort(key=lambda v: (-v.year, v.region.code))
+    views = api.assessments(year, _region_param())
     start = (page.number - 1) * page.per_page
     return _page([api.assessment_dict(v) for v in views[start : start + page.per_page]], len(views), page)
