@@ -16,7 +16,6 @@ from werkzeug.exceptions import HTTPException
 from complaints.access import public
 from complaints.blueprints.open311 import bp
 from complaints.blueprints.reports.forms import ComplaintForm
-from complaints.blueprints.reports.views import _submission as submission_from_form
 from complaints.extensions import csrf, db, limiter
 from complaints.models import ApiClient, Complaint, Region, SubstanceArea
 from complaints.models.types import utcnow
@@ -145,7 +144,7 @@ def create_request(fmt: str):
     form = _filing_form(data)
     if not form.validate() or errors:
         raise Open311Error(400, *errors, *open311.form_errors(form, jurisdiction_sent=bool(jurisdiction_id)))
-    submission = submission_from_form(form)
+    submission = form.submission()
     try:
         filed = open311.file_request(
             submission, intake.Files(id_card=form.checked_id_card), client=client, submission_key=key

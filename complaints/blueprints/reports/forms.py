@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 from complaints.forms import BaseForm, NotInFuture, email_field
 from complaints.labels import MARITAL_STATUS_LABELS, PRIOR_CHANNEL_LABELS
 from complaints.models import MaritalStatus, PriorComplaintChannel
-from complaints.services import uploads
+from complaints.services import intake, uploads
 
 REQUIRED = _l("This field is required.")
 
@@ -179,6 +179,34 @@ class ComplaintForm(CheckedFilesMixin, BaseForm):
 
     def validate_evidence(self, field):
         self.checked_evidence = self._check(field, many=True)
+
+    def submission(self) -> intake.Submission:
+        """What the form collected, for ``intake.file_complaint`` (the web form and Open311 alike)."""
+        return intake.Submission(
+            full_name=self.full_name.data,
+            nik=self.nik.data,
+            birth_place=self.birth_place.data,
+            birth_date=self.birth_date.data,
+            marital_status=self.marital_status.data,
+            occupation=self.occupation.data,
+            address=self.address.data,
+            phone=self.phone.data,
+            email=self.email.data,
+            region_id=self.region_id.data,
+            unit_id=self.unit_id.data,
+            event_date=self.event_date.data,
+            chronology=self.chronology.data,
+            complained_to_unit=self.complained_to_unit.data == "yes",
+            expectation=self.expectation.data,
+            substance_area_code=self.substance_area_code.data,
+            confidential=self.confidential.data,
+            acts_for_other=self.acts_for_other.data,
+            principal_name=self.principal_name.data,
+            prior_complaint_date=self.prior_complaint_date.data,
+            prior_complaint_channel=self.prior_complaint_channel.data or None,
+            prior_complaint_response=self.prior_complaint_response.data,
+            suspected_form_code=self.suspected_form_code.data or None,
+        )
 
 
 class TrackForm(BaseForm):

@@ -72,34 +72,6 @@ def _complaint_form() -> ComplaintForm:
     )
 
 
-def _submission(form: ComplaintForm) -> intake.Submission:
-    return intake.Submission(
-        full_name=form.full_name.data,
-        nik=form.nik.data,
-        birth_place=form.birth_place.data,
-        birth_date=form.birth_date.data,
-        marital_status=form.marital_status.data,
-        occupation=form.occupation.data,
-        address=form.address.data,
-        phone=form.phone.data,
-        email=form.email.data,
-        region_id=form.region_id.data,
-        unit_id=form.unit_id.data,
-        event_date=form.event_date.data,
-        chronology=form.chronology.data,
-        complained_to_unit=form.complained_to_unit.data == "yes",
-        expectation=form.expectation.data,
-        substance_area_code=form.substance_area_code.data,
-        confidential=form.confidential.data,
-        acts_for_other=form.acts_for_other.data,
-        principal_name=form.principal_name.data,
-        prior_complaint_date=form.prior_complaint_date.data,
-        prior_complaint_channel=form.prior_complaint_channel.data or None,
-        prior_complaint_response=form.prior_complaint_response.data,
-        suspected_form_code=form.suspected_form_code.data or None,
-    )
-
-
 def _filing_attempt_limit() -> str:
     return current_app.config["FILING_ATTEMPT_LIMIT"]
 
@@ -130,7 +102,7 @@ def file():
         key = form.submission_key.data
         try:
             filed = intake.file_complaint(
-                _submission(form),
+                form.submission(),
                 files,
                 user=current_user if current_user.is_authenticated else None,
                 submission_key=key,
