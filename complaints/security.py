@@ -23,6 +23,11 @@ class DatabaseIdConverter(IntegerConverter):
         super().__init__(map, **kwargs)
 
 
+def plain_digits(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also takes superscripts (which ``int`` refuses) and other scripts' digits."""
+    return bool(text) and text.isascii() and text.isdigit()
+
+
 def page_number() -> int:
     """The ``page`` query argument, bounded (a huge offset is an error in SQLite and a slow scan everywhere)."""
     page = request.args.get("page", 1, type=int)

@@ -794,3 +794,10 @@ def test_dates_out_of_range_are_bad_requests(client, api_key):
         assert response.status_code == 400, query
     filed = post(client, api_key, **{"attribute[event_date]": "0001-01-01T00:00:00+14:00"})
     assert filed.status_code == 400 and db.session.query(Complaint).count() == 0
+
+
+def test_a_unit_id_in_other_digits_is_a_bad_request_not_a_crash(client, api_key):
+    for value in ("²", "١٢"):
+        response = post(client, api_key, **{"attribute[unit_id]": value})
+        assert response.status_code == 400, value
+    assert db.session.query(Complaint).count() == 0

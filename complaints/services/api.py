@@ -24,6 +24,7 @@ from complaints.models import (
     SubstanceArea,
     User,
 )
+from complaints.security import plain_digits
 from complaints.services import directory, portal, profiles, workflow
 from complaints.services.calendar import office_today
 from complaints.services.queue import QueueFilters, case_query, next_due_dates
@@ -42,7 +43,7 @@ def int_param(args, name: str, *, default: int | None = None, low: int = 1, high
     text = args.get(name)
     if text is None or text == "":
         return default
-    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+    if not plain_digits(text) or not low <= int(text) <= high:
         raise BadQuery(f"{name} must be a whole number from {low} to {high}")
     return int(text)
 

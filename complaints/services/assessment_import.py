@@ -23,6 +23,7 @@ from sqlalchemy import select
 from complaints.extensions import db
 from complaints.models import Assessment, AssessmentDimension, AssessmentPart, Region, ServiceUnit
 from complaints.models.compliance import ZONES
+from complaints.security import plain_digits
 from complaints.services.calendar import office_today
 from complaints.services.compliance import classify
 
@@ -80,11 +81,6 @@ DIMENSION_PREFIX = "dimension_"
 UNIT_PREFIX = "unit_"
 
 
-def _digits(text: str) -> bool:
-    """Plain ASCII digits (str.isdigit also takes superscripts and other scripts' digits)."""
-    return bool(re.fullmatch(r"[0-9]+", text))
-
-
 def _decimal(text: str) -> Decimal | None:
     """A plain decimal number, with a point or a comma (no exponents, no signs)."""
     if not re.fullmatch(r"[0-9]{1,3}([.,][0-9]+)?", text):
@@ -128,7 +124,7 @@ def import_assessments(filename: str, content: bytes) -> ImportReport:
         def bad(column, message, number=number):
             report.errors.append(RowError(number, column, message))
 
-        year = int(row["year"]) if _digits(row.get("year", "")) else None
+        year = int(row["year"]) if plain_digits(row.get("year", "")) else None
         if year is None or not 2015 <= year <= last_year:
             bad("year", _("A year from 2015 to %(last)d.", last=last_year))
         region = regions.get(row.get("region_code", ""))
@@ -164,9 +160,9 @@ def import_assessments(filename: str, content: bytes) -> ImportReport:
         ranks = {}
         for column in ("rank_province", "rank_national"):
             text = row.get(column) or ""
-            if text and (not _digits(text) or int(text) < 1):
+            if text and (not plain_digits(text) or int(text) < 1):
                 bad(column, _("A rank is a whole number from 1."))
-            ranks[column] = int(text) if _digits(text) and int(text) >= 1 else None
+            ranks[column] = int(text) if plain_digits(text) and int(text) >= 1 else None
         if year is not None and region is not None:
             key = (region.code, year)
             if key in seen:

@@ -54,6 +54,7 @@ from complaints.models import (
     ServiceUnit,
     SubstanceArea,
 )
+from complaints.security import plain_digits
 from complaints.services import clocks, history, intake
 from complaints.services.calendar import DEFAULT_TIMEZONE
 from complaints.services.tracking import public_status
@@ -461,7 +462,7 @@ def filing_form_data(
 
 
 def _unit(value: str) -> ServiceUnit | None:
-    if not value.isdigit() or len(value) > 9:
+    if not plain_digits(value) or len(value) > 9:
         return None
     return db.session.get(ServiceUnit, int(value))
 
@@ -573,7 +574,7 @@ def _w3c_moment(name: str, value: str) -> datetime:
 def _positive_int(name: str, value: str | None, default: int, maximum: int) -> int:
     if not value:
         return default
-    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= maximum:
+    if not plain_digits(value) or not 1 <= int(value) <= maximum:
         raise Open311Error(400, _("%(name)s must be a whole number from 1 to %(n)d.", name=name, n=maximum))
     return int(value)
 
