@@ -90,8 +90,9 @@ def measure(size: int, server: str, requests: int) -> dict:
     from complaints.config import TestingConfig, normalise_database_url
     from complaints.extensions import db
     from complaints.models import Complaint
-    from complaints.services import figures, history
-    from complaints.services.seeding import seed_reference_data
+    from complaints.services.casework import history
+    from complaints.services.compliance import live_figures
+    from complaints.services.seeding.reference import seed_reference_data
 
     name = f"bench_profile_{size}"
     url = fresh_database(server, name)
@@ -118,16 +119,16 @@ def measure(size: int, server: str, requests: int) -> dict:
             result["fill_s"] = round(time.perf_counter() - started, 1)
 
             started = time.perf_counter()
-            result["units_built"] = figures.refresh_changed(everything=True)
+            result["units_built"] = live_figures.refresh_changed(everything=True)
             result["summary_build_s"] = round(time.perf_counter() - started, 2)
 
             # One new event on one case: the next refresh recomputes that case's unit only.
             case = db.session.scalar(text("SELECT id FROM complaints ORDER BY id LIMIT 1"))
             history.record_event(db.session.get(Complaint, case), "note", actor_label="bench")
-            db.session.info.pop(figures._STALE, None)  # measure the refresh here, not in the commit hook
+            db.session.info.pop(live_figures._STALE, None)  # measure the refresh here, not in the commit hook
             db.session.commit()
             started = time.perf_counter()
-            result["incremental_units"] = figures.refresh_changed()
+            result["incremental_units"] = live_figures.refresh_changed()
             result["incremental_refresh_s"] = round(time.perf_counter() - started, 3)
 
         client = app.test_client()

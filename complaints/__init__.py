@@ -62,9 +62,9 @@ def _init_extensions(app: Flask) -> None:
     from complaints.models.people import User
     from complaints.models.types import render_migration_type
     from complaints.security import MAX_DATABASE_ID
-    from complaints.services.figures import init_figures_refresh
-    from complaints.services.outbox import init_outbox_dispatch
-    from complaints.services.uploads import init_upload_cleanup
+    from complaints.services.compliance.live_figures import init_figures_refresh
+    from complaints.services.core.outbox import init_outbox_dispatch
+    from complaints.services.core.uploads import init_upload_cleanup
 
     # Order matters: the database first (everything else may query it), then sessions and forms, then the face.
     db.init_app(app)

@@ -81,7 +81,7 @@ def token_required(*names: str) -> Callable[[Callable], Callable]:
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            from complaints.services.api_keys import user_for_token
+            from complaints.services.accounts.api_tokens import user_for_token
 
             scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
             user = user_for_token(secret.strip()) if scheme.lower() == "bearer" else None

@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 
 from complaints.extensions import db
 from complaints.models import CaseEvent, Office, Region, Role, ServiceUnit
-from complaints.services.accounts import AccountError, create_staff_user
-from complaints.services.history import verify_history
-from complaints.services.seeding import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_data, seed_reference_data
+from complaints.services.accounts.users import AccountError, create_staff_user
+from complaints.services.casework.history import verify_history
+from complaints.services.seeding.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_data
+from complaints.services.seeding.reference import seed_reference_data
 
 
 @click.command("seed")
@@ -72,7 +73,7 @@ def import_assessments_command(path: str) -> None:
     """Import published assessment results (CSV or XLSX); nothing is written if any row is bad."""
     from pathlib import Path
 
-    from complaints.services.assessment_import import import_assessments
+    from complaints.services.compliance.assessment_import import import_assessments
 
     report = import_assessments(Path(path).name, Path(path).read_bytes())
     if not report.ok:
@@ -108,7 +109,7 @@ figures_cli = AppGroup("figures", help="The live figures the compliance profiles
 @click.option("--all", "everything", is_flag=True, help="Recompute every unit with cases, not only the changed ones.")
 def figures_refresh_command(everything: bool) -> None:
     """Bring the summary up to date with the case events (what beat does every five minutes)."""
-    from complaints.services.figures import refresh_changed
+    from complaints.services.compliance.live_figures import refresh_changed
 
     click.echo(f"{refresh_changed(everything=everything)} units recomputed.")
 

@@ -13,7 +13,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from complaints.i18n import N_
-from complaints.services.calendar import office_today
+from complaints.services.places.working_days import office_today
 
 
 def _strip(value):

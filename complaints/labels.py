@@ -15,7 +15,7 @@ from complaints.models import (
     Role,
     UnitKind,
 )
-from complaints.services.tracking import PublicStatus
+from complaints.services.intake.tracking import PublicStatus
 
 ROLE_LABELS = {
     Role.CITIZEN: _l("Citizen"),

@@ -121,7 +121,7 @@ def handle_unexpected_error(error: Exception):
 
 def init_app(app: Flask) -> None:
     register_template_labels(app)
-    from complaints.services.portal import shown_name
+    from complaints.services.portal.inbox import shown_name
 
     app.jinja_env.globals["shown_name"] = shown_name
     app.jinja_env.filters["date_long"] = format_long_date

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from complaints.extensions import db
 from complaints.models import Complaint, Role, User
-from complaints.services import reporter, workflow
+from complaints.services.casework import workflow
+from complaints.services.intake import reporter_actions
 from tests import factories
 
 ALL_CHECKS = {code: True for code in {**workflow.FORMAL_CHECKS, **workflow.MATERIAL_CHECKS}}
@@ -51,6 +52,6 @@ class Staff:
     def ready_for_final_report(self, case: Complaint) -> Complaint:
         """Notified, and the reporter has answered (so the 14-day window need not be waited out)."""
         self.notify(case)
-        reporter.respond_to_notice(case, "Saya setuju dengan kesimpulan.", [])
+        reporter_actions.respond_to_notice(case, "Saya setuju dengan kesimpulan.", [])
         db.session.commit()
         return case

@@ -31,7 +31,7 @@ from werkzeug.serving import make_server
 from complaints import create_app
 from complaints.config import TestingConfig, normalise_database_url
 from complaints.extensions import db, limiter
-from complaints.services.seeding import seed_reference_data
+from complaints.services.seeding.reference import seed_reference_data
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")

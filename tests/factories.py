@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from complaints.extensions import db
 from complaints.models import Office, Region, Role, ServiceUnit, UnitKind, User
-from complaints.services.accounts import create_staff_user, register_citizen
+from complaints.services.accounts.users import create_staff_user, register_citizen
 
 PASSWORD = "a-long-test-password"
 _sequence = itertools.count(1)

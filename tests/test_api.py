@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from complaints.extensions import db
 from complaints.models import Agreement, ApiToken, Complaint, Region, Role, ServiceUnit, UnitKind
-from complaints.services import api_keys, workflow
-from complaints.services.calendar import office_today
+from complaints.services.accounts import api_tokens
+from complaints.services.casework import workflow
+from complaints.services.places.working_days import office_today
 from tests import factories
 from tests.casework import Staff
 from tests.filing import file_complaint
@@ -73,7 +74,7 @@ def world(seeded, client):
         ("head", head),
         ("liaison", liaison),
     ):
-        tokens[name] = api_keys.create_token(user, "uji")[1]
+        tokens[name] = api_tokens.create_token(user, "uji")[1]
     db.session.commit()
     return {"a": a, "b": b, "c": c, "tokens": tokens, "head": head, "liaison": liaison, "agreement": agreement}
 
@@ -104,7 +105,7 @@ def test_a_token_is_created_shown_once_listed_and_revoked(client, seeded):
 def test_tokens_belong_to_staff_and_their_owner(app, client, seeded):
     factories.login(client, factories.user(Role.CITIZEN))
     assert client.get("/akun/token").status_code == 403
-    token, _secret = api_keys.create_token(factories.user(Role.OFFICER), "milik orang lain")
+    token, _secret = api_tokens.create_token(factories.user(Role.OFFICER), "milik orang lain")
     db.session.commit()
     other = app.test_client()
     factories.login(other, factories.user(Role.SUPERVISOR))
@@ -199,7 +200,7 @@ def test_the_description_and_its_page_are_public(client, seeded):
 
 def test_administrators_tokens_do_not_reach_cases(client, world):
     admin = factories.user(Role.ADMIN)
-    secret = api_keys.create_token(admin, "admin")[1]
+    secret = api_tokens.create_token(admin, "admin")[1]
     db.session.commit()
     response = get(client, secret, "/api/v1/cases")
     assert response.status_code == 403 and response.mimetype == "application/problem+json"
@@ -208,10 +209,10 @@ def test_administrators_tokens_do_not_reach_cases(client, world):
 
 
 def test_a_new_password_revokes_the_accounts_tokens(client, seeded):
-    from complaints.services.accounts import change_password
+    from complaints.services.accounts.users import change_password
 
     officer = factories.user(Role.OFFICER)
-    secret = api_keys.create_token(officer, "uji")[1]
+    secret = api_tokens.create_token(officer, "uji")[1]
     db.session.commit()
     assert get(client, secret, "/api/v1/me").status_code == 200
     change_password(officer, factories.PASSWORD, "Sandi-baru-yang-panjang-2026")
@@ -231,14 +232,14 @@ def test_answers_are_not_cached_and_odd_values_are_refused(client, world):
 
 
 def test_the_described_statuses_are_the_real_ones():
+    from complaints.blueprints.api.openapi import CASE_STATUSES
     from complaints.models import CaseStatus
-    from complaints.services.api_spec import CASE_STATUSES
 
     assert [s.value for s in CaseStatus] == CASE_STATUSES
 
 
 def test_assessment_parts_say_what_they_are(client, world):
-    from complaints.services.assessment_import import import_assessments
+    from complaints.services.compliance.assessment_import import import_assessments
 
     rows = b"year,region_code,score,dimension_process,unit_puskesmas\n2023,74.71,64.14,70.00,55.50\n"
     assert import_assessments("parts.csv", rows).ok

@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from complaints.extensions import db
 from complaints.models import Agreement, Complaint, Role
-from complaints.services import api_keys, workflow
+from complaints.services.accounts import api_tokens
+from complaints.services.casework import workflow
 from tests import factories
 from tests.casework import Staff
 from tests.filing import file_complaint
@@ -44,11 +45,13 @@ def api_schema(app, seeded, client):
     agreement = db.session.scalar(select(Agreement).where(Agreement.region_id == holders["liaison"].region_id))
     agreement.liaisons.append(holders["liaison"])
     # Parts of an assessment (dimension and unit scores), so that their description is exercised too.
-    from complaints.services.assessment_import import import_assessments
+    from complaints.services.compliance.assessment_import import import_assessments
 
     parts = b"year,region_code,score,dimension_process,unit_puskesmas\n2023,74.71,64.14,70.00,55.50\n"
     assert import_assessments("parts.csv", parts).ok
-    app.config["API_TOKENS"] = {role: api_keys.create_token(user, "schemathesis")[1] for role, user in holders.items()}
+    app.config["API_TOKENS"] = {
+        role: api_tokens.create_token(user, "schemathesis")[1] for role, user in holders.items()
+    }
     db.session.commit()
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 

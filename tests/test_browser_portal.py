@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from complaints.extensions import db
 from complaints.models import Complaint, Role
-from complaints.services import workflow
+from complaints.services.casework import workflow
 from tests import factories
 from tests.casework import Staff
 from tests.factories import PASSWORD

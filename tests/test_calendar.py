@@ -4,7 +4,7 @@ import pytest
 
 from complaints.extensions import db
 from complaints.models import HolidayOverride, OverrideKind
-from complaints.services.calendar import add_days, days_between, days_off, is_working_day, office_today
+from complaints.services.places.working_days import add_days, days_between, days_off, is_working_day, office_today
 
 
 def test_office_today_is_counted_in_wita():

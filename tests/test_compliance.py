@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from complaints.extensions import db
 from complaints.models import Assessment, AssessmentBand, AssessmentDimension
-from complaints.services.compliance import classify
-from complaints.services.seeding import SEED_DIR
+from complaints.services.compliance.classification import classify
+from complaints.services.seeding.reference import SEED_DIR
 
 # Every band edge of every era, and the hundredth on either side (score, year, zone, category).
 EDGES = [
@@ -89,7 +89,7 @@ def count_results() -> int:
 
 
 def test_a_good_file_imports_and_flags_a_disagreement(app, seeded):
-    from complaints.services.assessment_import import import_assessments
+    from complaints.services.compliance.assessment_import import import_assessments
 
     before = count_results()
     report = import_assessments("hasil.csv", GOOD.encode())
@@ -100,7 +100,7 @@ def test_a_good_file_imports_and_flags_a_disagreement(app, seeded):
 
 
 def test_one_bad_row_writes_nothing_and_is_reported(app, seeded):
-    from complaints.services.assessment_import import import_assessments
+    from complaints.services.compliance.assessment_import import import_assessments
 
     before = {(a.region_id, a.year, a.score) for a in db.session.scalars(select(Assessment))}
     bad = GOOD + "2024,99.99,101,ungu,Z,-1,x\n2024,74.71,70.00,,,,duplikat\n"
@@ -156,7 +156,7 @@ def test_the_admin_upload_page(app, client, seeded):
 
 
 def test_odd_values_are_bad_rows_not_crashes(app, seeded):
-    from complaints.services.assessment_import import import_assessments
+    from complaints.services.compliance.assessment_import import import_assessments
 
     rows = "year,region_code,score,category,rank_province\n²⁰²⁴,74.71,80.00,AB,²\n2024,74.72,1e1,,\n"
     report = import_assessments("x.csv", rows.encode())
@@ -169,7 +169,7 @@ def test_odd_values_are_bad_rows_not_crashes(app, seeded):
 
 
 def test_a_file_without_a_column_leaves_that_column_alone(app, seeded):
-    from complaints.services.assessment_import import import_assessments
+    from complaints.services.compliance.assessment_import import import_assessments
 
     bombana = db.session.scalar(select(Assessment).where(Assessment.year == 2024, Assessment.score == Decimal("93.09")))
     assert bombana.rank_province == 2

@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from complaints.extensions import db
 from complaints.models import Province, Region, ReportJob
-from complaints.services import profiles
-from complaints.services.assessment_import import import_assessments
-from complaints.services.compliance import classify
+from complaints.services.compliance import region_profiles
+from complaints.services.compliance.assessment_import import import_assessments
+from complaints.services.compliance.classification import classify
 from tests.conftest import app_with_broker
 
 
@@ -28,9 +28,9 @@ def region(code: str) -> Region:
     return db.session.scalar(select(Region).where(Region.code == code))
 
 
-def progress_by_wording(app) -> dict[str, profiles.TargetProgress]:
+def progress_by_wording(app) -> dict[str, region_profiles.TargetProgress]:
     with app.test_request_context():
-        return {t.target.wording: t for t in profiles.target_progress(province())}
+        return {t.target.wording: t for t in region_profiles.target_progress(province())}
 
 
 def test_targets_and_where_they_stand(app, seeded):
@@ -51,7 +51,7 @@ def test_targets_and_where_they_stand(app, seeded):
 def bands_2025():
     from decimal import Decimal
 
-    from complaints.services.compliance import add_band
+    from complaints.services.compliance.classification import add_band
 
     for lower, upper, zone in (("0", "50.99", "merah"), ("51", "80.99", "kuning"), ("81", "100", "hijau")):
         add_band(2025, category=None, lower=Decimal(lower), upper=Decimal(upper), opinion="uji", zone=zone)
@@ -144,7 +144,7 @@ def test_the_region_profile_shows_latest_result_history_and_points_to_next(clien
 
 def test_the_2023_example_on_the_profile(app, seeded):
     with app.test_request_context():
-        history = profiles.region_profile(region("74.13")).history
+        history = region_profiles.region_profile(region("74.13")).history
     y2023 = next(v for v in history if v.year == 2023)
     assert (y2023.category, y2023.next_category, str(y2023.points_to_next)) == ("B", "A", "6.17")
     assert y2023.rank_province == 1 and y2023.classified
@@ -238,15 +238,15 @@ def test_old_reports_are_removed_with_their_files(client, seeded):
     from datetime import timedelta
 
     from complaints.models.types import utcnow
-    from complaints.services import compliance_report
+    from complaints.services.compliance import region_report
 
     client.post("/wilayah/74.13/laporan-kepatuhan")
     job = db.session.scalar(select(ReportJob))
-    path = compliance_report.report_path(job)
+    path = region_report.report_path(job)
     assert path.exists()
     job.created_at = utcnow() - timedelta(days=3)
     db.session.commit()
-    assert compliance_report.remove_old_reports() == 1
+    assert region_report.remove_old_reports() == 1
     assert not path.exists() and db.session.query(ReportJob).count() == 0
 
 
@@ -330,7 +330,7 @@ def test_ranks_are_only_what_the_sources_say(client, app, seeded):
     assert import_assessments("r.csv", b"year,region_code,score\n2024,74.71,99.00\n").ok
     db.session.commit()
     with app.test_request_context():
-        views = [v for v in profiles.assessment_views(province()) if v.year == 2024]
+        views = [v for v in region_profiles.assessment_views(province()) if v.year == 2024]
     kendari = next(v for v in views if v.region.code == "74.71")
     assert (kendari.rank_province, kendari.position, kendari.published) == (None, 1, 6)
     kendari_target = progress_by_wording(app)["peringkat pertama di provinsi"]
@@ -354,7 +354,7 @@ def test_a_result_without_bands_is_published_but_has_no_zone(client, app, seeded
 def test_bands_keep_their_order_and_two_decimals(seeded):
     from decimal import Decimal
 
-    from complaints.services.compliance import BandError, add_band
+    from complaints.services.compliance.classification import BandError, add_band
 
     add_band(2025, category="C", lower=Decimal("10.00"), upper=Decimal("20.00"), opinion="x", zone="kuning")
     with pytest.raises(BandError):  # E above C

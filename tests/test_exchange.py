@@ -23,7 +23,8 @@ from complaints.models import (
     RegionKind,
     Role,
 )
-from complaints.services import clocks, exchange, portal, workflow
+from complaints.services.casework import clocks, workflow
+from complaints.services.portal import data_exchange, inbox
 from tests import factories
 from tests.casework import Staff
 from tests.filing import PDF, file_complaint, upload
@@ -102,7 +103,7 @@ def test_rows_follow_each_case_of_the_region_through_its_stages(app, client, peo
     examined = staff.examine(filed(client))
     request = workflow.request_clarification(examined, "Mengapa KTP belum terbit?", by=staff.examiner)
     db.session.commit()
-    portal.answer_request(request, "Blangko tiba pekan depan.", [], by=head)
+    inbox.answer_request(request, "Blangko tiba pekan depan.", [], by=head)
     workflow.assign_examiner(examined, staff.examiner, by=staff.supervisor)  # again: the stage does not restart
     db.session.commit()
 
@@ -139,9 +140,9 @@ def test_rows_follow_each_case_of_the_region_through_its_stages(app, client, peo
     today = clocks.case_today(received)
     # The region gets the cases brought to it: a clarification request (examined), a corrective action for the
     # unit (monitored); not a report still being verified or rejected before any request (the portal's rule).
-    brought = [row.tracking_number for row in exchange.region_rows(region, batch_size=2)]
+    brought = [row.tracking_number for row in data_exchange.region_rows(region, batch_size=2)]
     assert brought == [examined.tracking_number, monitored.tracking_number]
-    rows = {row.tracking_number: row for row in exchange.region_rows(region, every_case=True, batch_size=2)}
+    rows = {row.tracking_number: row for row in data_exchange.region_rows(region, every_case=True, batch_size=2)}
     assert set(rows) == {c.tracking_number for c in (received, examined, monitored, rejected)}
     assert elsewhere.tracking_number not in rows
 
@@ -181,12 +182,12 @@ def test_rows_follow_each_case_of_the_region_through_its_stages(app, client, peo
     assert row.next_due_on is None
 
     # The same rows as CSV, in the visitor's language (Indonesian by default), the oldest case first.
-    assert [line[0] for line in table(joined(exchange.region_csv(region)))[1:]] == [
+    assert [line[0] for line in table(joined(data_exchange.region_csv(region)))[1:]] == [
         c.registration_number for c in (examined, monitored)
     ]
-    lines = table(joined(exchange.region_csv(region, every_case=True, batch_size=2)))
+    lines = table(joined(data_exchange.region_csv(region, every_case=True, batch_size=2)))
     header, body = lines[0], lines[1:]
-    assert header == exchange.region_headers() and header[0] == "Nomor registrasi" and "Nomor lacak" not in header
+    assert header == data_exchange.region_headers() and header[0] == "Nomor registrasi" and "Nomor lacak" not in header
     assert [line[0] for line in body] == [
         c.registration_number or "" for c in (received, examined, monitored, rejected)
     ]
@@ -208,7 +209,7 @@ def test_the_lapor_layout_has_lapor_columns_in_order(app, client, people):
     staff, _head, liaison = people
     case = asked(staff, filed(client))
     region = factories.region("74.71")
-    lines = table(joined(exchange.lapor_csv(region)))
+    lines = table(joined(data_exchange.lapor_csv(region)))
     assert lines[0] == LAPOR_HEADER
     line = dict(zip(LAPOR_HEADER, lines[1], strict=True))
     assert line["Tracking ID"] == case.registration_number
@@ -282,7 +283,7 @@ def test_no_reporter_appears_in_either_file(app, client, people):
                 assert secret not in text, (who, path, secret)
     # Nor when the Ombudsman reads every case of the region (the same rows, more of them).
     region = factories.region("74.71")
-    for chunks in (exchange.region_csv(region, every_case=True), exchange.lapor_csv(region, every_case=True)):
+    for chunks in (data_exchange.region_csv(region, every_case=True), data_exchange.lapor_csv(region, every_case=True)):
         text = joined(chunks).decode("utf-8-sig")
         assert secret_case.registration_number in text
         assert not any(secret in text for secret in secrets)
@@ -387,7 +388,7 @@ def test_rows_are_read_in_one_statement_whatever_the_number_of_cases(app, client
 
         event.listen(db.engine, "before_cursor_execute", count)
         try:
-            assert joined(exchange.region_csv(region, batch_size=1))
+            assert joined(data_exchange.region_csv(region, batch_size=1))
         finally:
             event.remove(db.engine, "before_cursor_execute", count)
         return len(seen)
@@ -398,4 +399,4 @@ def test_rows_are_read_in_one_statement_whatever_the_number_of_cases(app, client
     for _ in range(2):
         asked(staff, filed(client))
     assert statements() == few
-    assert len(list(exchange.region_rows(region))) == 4
+    assert len(list(data_exchange.region_rows(region))) == 4

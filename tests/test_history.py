@@ -4,8 +4,8 @@ from sqlalchemy import select, text
 
 from complaints.extensions import db
 from complaints.models import CaseEvent, Complaint, Role
-from complaints.services import workflow
-from complaints.services.history import GENESIS, event_hash, verify_history
+from complaints.services.casework import workflow
+from complaints.services.casework.history import GENESIS, event_hash, verify_history
 from tests import factories
 from tests.filing import file_complaint
 

@@ -23,8 +23,8 @@ from complaints.models import (
     ReporterIdentity,
     Role,
 )
-from complaints.services import clocks
-from complaints.services.calendar import add_days, office_today
+from complaints.services.casework import clocks
+from complaints.services.places.working_days import add_days, office_today
 from tests import factories
 from tests.filing import EXE, JPEG, PDF, PNG, file_complaint, form_data, upload
 

@@ -25,8 +25,9 @@ from complaints.models import (
     UnitKind,
     Verdict,
 )
-from complaints.services import figures, profiles, workflow
-from complaints.services.calendar import office_today
+from complaints.services.casework import workflow
+from complaints.services.compliance import live_figures, region_profiles
+from complaints.services.places.working_days import office_today
 from tests.casework import Staff
 from tests.filing import file_complaint
 
@@ -80,7 +81,7 @@ def final_report_with_actions(staff: Staff, case, *verdicts_on_time):
     )
     db.session.add(report)
     db.session.flush()
-    from complaints.services import clocks
+    from complaints.services.casework import clocks
 
     for done_on_time in verdicts_on_time:
         clock = clocks.start_clock(case, "corrective_action")
@@ -147,12 +148,12 @@ def constructed(seeded, client):
     db.session.commit()
 
     assert file_complaint(client, email="online@example.org").status_code == 302  # received, never registered
-    figures.refresh_changed(everything=True)
+    live_figures.refresh_changed(everything=True)
     return dukcapil, dinkes, this_year
 
 
 def record_of(year=None):
-    return profiles.live_record(db.session.scalar(select(Region).where(Region.code == "74.71")), year)
+    return region_profiles.live_record(db.session.scalar(select(Region).where(Region.code == "74.71")), year)
 
 
 def unit_in(record, unit):
@@ -209,13 +210,13 @@ def test_wilson_intervals_and_the_minimum_for_a_rank(app, constructed):
     [(0, 10, 0.0, 0.2775), (10, 10, 0.7225, 1.0), (45, 50, 0.7864, 0.9565), (1, 1, 0.2065, 1.0)],
 )
 def test_wilson_textbook_values(successes, trials, low, high):
-    got = profiles.wilson(successes, trials)
+    got = region_profiles.wilson(successes, trials)
     assert got[0] == pytest.approx(low, abs=1e-4) and got[1] == pytest.approx(high, abs=1e-4)
-    assert profiles.wilson(0, 0) is None
+    assert region_profiles.wilson(0, 0) is None
 
 
 def test_one_of_one_does_not_outrank_forty_five_of_fifty():
-    assert profiles.wilson(1, 1)[0] < profiles.wilson(45, 50)[0]
+    assert region_profiles.wilson(1, 1)[0] < region_profiles.wilson(45, 50)[0]
 
 
 def test_a_case_event_refreshes_only_its_unit_and_the_page_follows(app, client, constructed):
@@ -237,7 +238,7 @@ def test_a_case_event_refreshes_only_its_unit_and_the_page_follows(app, client, 
         )
         == untouched
     )
-    assert figures.refresh_changed() == 0  # nothing new since
+    assert live_figures.refresh_changed() == 0  # nothing new since
     page = client.get(f"/wilayah/74.71?tahun={this_year}").get_data(as_text=True)
     assert "Permintaan imbalan" in page or "permintaan imbalan" in page.lower()
 

@@ -28,8 +28,10 @@ from complaints.models import (
     UnitKind,
 )
 from complaints.models.types import utcnow
-from complaints.services import api_keys, reporter, workflow
-from complaints.services.calendar import office_today
+from complaints.services.accounts import api_tokens
+from complaints.services.casework import workflow
+from complaints.services.intake import reporter_actions
+from complaints.services.places.working_days import office_today
 from tests import factories
 from tests.casework import Staff
 from tests.conftest import RequestIsolatedClient, SuiteConfig
@@ -57,7 +59,7 @@ W3C = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
 
 @pytest.fixture
 def api_key(seeded) -> str:
-    _client, secret = api_keys.create_client("Meja Pengaduan Kendari", "it@kendarikota.go.id", by=admin())
+    _client, secret = api_tokens.create_client("Meja Pengaduan Kendari", "it@kendarikota.go.id", by=admin())
     db.session.commit()
     return secret
 
@@ -364,7 +366,7 @@ def test_post_without_a_valid_api_key_is_403(client, api_key, fmt, key, fragment
 
 
 def test_a_revoked_key_files_nothing(client, api_key):
-    api_keys.revoke_client(db.session.scalar(select(ApiClient)))
+    api_tokens.revoke_client(db.session.scalar(select(ApiClient)))
     db.session.commit()
     response = post(client, api_key)
     assert response.status_code == 403 and count(Complaint) == 0
@@ -449,7 +451,7 @@ def test_the_same_submission_key_files_one_report_per_application(client, api_ke
     assert (by_header.status_code, by_header_again.status_code) == (201, 200)
     assert count(Complaint) == 2
     # Another application's keys are its own: the same key files a new report, and never reveals the first.
-    _other, other_key = api_keys.create_client("Aplikasi Warga", "dev@example.org", by=admin())
+    _other, other_key = api_tokens.create_client("Aplikasi Warga", "dev@example.org", by=admin())
     db.session.commit()
     other = post(client, other_key, **{"attribute[submission_key]": "desk-000123"})
     assert other.status_code == 201
@@ -529,7 +531,7 @@ def test_status_and_dates_follow_the_case(client, api_key):
     )
     db.session.commit()
     withdrawn = filed_through_open311(client, api_key)
-    reporter.withdraw(withdrawn, "Sudah selesai.")
+    reporter_actions.withdraw(withdrawn, "Sudah selesai.")
     db.session.commit()
     requests = {r["service_request_id"]: r for r in client.get(f"{BASE}/requests.json?lang=en").get_json()}
     now_registered = requests[registered.tracking_number]
@@ -547,7 +549,7 @@ def test_list_filters(client, api_key):
         client, region_id=str(buton.region_id), unit_id=str(buton.id), substance_area_code="kesehatan"
     )
     closed = filed_through_open311(client, api_key)
-    reporter.withdraw(closed, "Sudah selesai.")
+    reporter_actions.withdraw(closed, "Sudah selesai.")
     db.session.commit()
     old = filed_through_open311(client, api_key)
     db.session.execute(
@@ -644,7 +646,7 @@ def test_a_token_is_the_application_s_own_submission_key(client, api_key, fmt):
     assert found == {"service_request_id": complaint.tracking_number, "token": "desk-42"}
     # Without the application's key, or with another's, a token is unknown.
     assert client.get(f"{BASE}/tokens/desk-42.{fmt}").status_code == 404
-    _other, other_key = api_keys.create_client("Aplikasi Warga", "dev@example.org", by=admin())
+    _other, other_key = api_tokens.create_client("Aplikasi Warga", "dev@example.org", by=admin())
     db.session.commit()
     # The key never travels in the query string (it would land in access logs).
     assert client.get(f"{BASE}/tokens/desk-42.{fmt}?api_key={api_key}").status_code == 404

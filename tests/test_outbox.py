@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from complaints.extensions import db
 from complaints.models import Complaint, OutboxMessage, OutboxStatus
 from complaints.models.types import utcnow
-from complaints.services import outbox
+from complaints.services.core import outbox
 from tests.filing import file_complaint
 from tests.smtp import free_port
 

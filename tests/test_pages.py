@@ -9,7 +9,7 @@ from sqlalchemy import event
 from complaints.extensions import db
 from complaints.models import Role
 from complaints.navigation import NAVIGATION
-from complaints.services.seeding import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_data
+from complaints.services.seeding.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_data
 
 
 def links(html: str) -> set[str]:
@@ -145,7 +145,7 @@ def test_healthz_reports_database_and_broker(client, seeded):
 
 
 def test_healthz_is_503_when_the_database_is_down(client, seeded, monkeypatch):
-    from complaints.services import health
+    from complaints.services.core import health
 
     monkeypatch.setattr(health, "database_state", lambda: "unavailable")
     response = client.get("/healthz")
@@ -153,7 +153,7 @@ def test_healthz_is_503_when_the_database_is_down(client, seeded, monkeypatch):
 
 
 def test_an_unexpected_error_is_a_500_page_and_rolls_back(app, client, seeded, monkeypatch):
-    from complaints.services import directory
+    from complaints.services.places import directory
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")

@@ -19,7 +19,9 @@ from complaints.models import (
     Role,
     UnitKind,
 )
-from complaints.services import clocks, figures, portal, sweep, workflow
+from complaints.services.casework import clocks, sweep, workflow
+from complaints.services.compliance import live_figures
+from complaints.services.portal import inbox
 from complaints.tasks.portal import send_liaison_digests
 from tests import factories
 from tests.filing import PDF, file_complaint, upload
@@ -34,13 +36,13 @@ def examined_case(client, staff, **filing):
 
 def with_corrective_action(case, staff, head):
     """Answer the open request, notify, let the reporter agree, and issue a final report with one action."""
-    from complaints.services import reporter
+    from complaints.services.intake import reporter_actions
 
     for request in db.session.scalars(select(ClarificationRequest).where(ClarificationRequest.complaint_id == case.id)):
         if request.status.value == "open":
-            portal.answer_request(request, "Jawaban unit", [], by=head)
+            inbox.answer_request(request, "Jawaban unit", [], by=head)
     workflow.send_notice(case, "Kesimpulan", by=staff.examiner)
-    reporter.respond_to_notice(case, "Setuju", [])
+    reporter_actions.respond_to_notice(case, "Setuju", [])
     staff.find_maladministration(case, workflow.PlannedAction("unit", "Kepala Disdukcapil", "Terbitkan KTP"))
     return db.session.scalar(select(CorrectiveAction).where(CorrectiveAction.complaint_id == case.id))
 
@@ -93,9 +95,9 @@ def test_a_unit_head_reports_a_corrective_action_and_sees_the_verdict(app, clien
     staff, head, _ = people
     case = examined_case(client, staff)
     workflow.send_notice(case, "Kesimpulan", by=staff.examiner)
-    from complaints.services import reporter
+    from complaints.services.intake import reporter_actions
 
-    reporter.respond_to_notice(case, "Setuju", [])
+    reporter_actions.respond_to_notice(case, "Setuju", [])
     staff.find_maladministration(case, workflow.PlannedAction("unit", "Kepala Disdukcapil", "Terbitkan KTP"))
     action = db.session.scalar(select(CorrectiveAction))
     portal_client = logged_in(app, head)
@@ -234,8 +236,8 @@ def test_the_daily_digest_goes_once_per_liaison_per_day(app, client, people):
     db.session.commit()
     due = clocks.running_clock(case, "clarification").due_on
     day = due - timedelta(days=1)  # due soon
-    assert portal.send_digests(today=day) == 1
-    assert portal.send_digests(today=day) == 0
+    assert inbox.send_digests(today=day) == 1
+    assert inbox.send_digests(today=day) == 0
     # The beat task, run twice on a day when the request is overdue: one more digest, not two.
     clock = clocks.running_clock(case, "clarification")
     clock.due_on = clock.start_on  # make it fall due today for the task, which takes today's date
@@ -244,7 +246,7 @@ def test_the_daily_digest_goes_once_per_liaison_per_day(app, client, people):
     digests = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "liaison_digest")).all()
     assert [m.recipient for m in digests] == [liaison.email] * 2 and case.registration_number in digests[0].body
     assert db.session.scalar(select(func.count()).select_from(DigestSent)) == 2
-    assert portal.send_digests(today=day + timedelta(days=1)) == 1  # the next day, a new one
+    assert inbox.send_digests(today=day + timedelta(days=1)) == 1  # the next day, a new one
 
 
 def test_the_units_record_counts_what_happened(app, client, people):
@@ -253,7 +255,7 @@ def test_the_units_record_counts_what_happened(app, client, people):
     second = examined_case(client, staff, email="b@example.org")
     answered = workflow.request_clarification(first, "Satu", by=staff.examiner)
     db.session.commit()
-    from complaints.services.portal import answer_request
+    from complaints.services.portal.inbox import answer_request
 
     answer_request(answered, "Jawaban", [], by=head)
     late = workflow.request_clarification(second, "Dua", by=staff.examiner)
@@ -264,7 +266,7 @@ def test_the_units_record_counts_what_happened(app, client, people):
     workflow.record_checks(third, {}, by=staff.supervisor)
     workflow.reject(third, "bukan_kewenangan", "Bukan kewenangan", by=staff.supervisor)
     db.session.commit()
-    [row] = figures.unit_figures([head.units[0].id])
+    [row] = live_figures.unit_figures([head.units[0].id])
     # By hand: 2 registered cases (the third was rejected unregistered, no finding about the unit), none closed;
     # 3 requests: one answered in time, one run out, its second still within its term (not judged yet).
     assert (row.cases, row.closed, row.open) == (2, 0, 2)
@@ -278,19 +280,19 @@ def test_quarterly_joint_reviews_name_no_reporter_and_are_built_once(app, client
     from openpyxl import load_workbook
 
     from complaints.models import JointReview
-    from complaints.services import reviews
-    from complaints.services.calendar import office_today
+    from complaints.services.places.working_days import office_today
+    from complaints.services.portal import joint_reviews
 
     staff, head, liaison = people
     case = examined_case(client, staff, confidential="y", full_name="Zulaikha Rahmawati", email="zulaikha@example.org")
     workflow.request_clarification(case, "Pertanyaan", by=staff.examiner)
     db.session.commit()
     first_of_quarter = office_today().replace(day=1, month=((office_today().month - 1) // 3) * 3 + 1)
-    built = reviews.build_quarterly_reviews(today=first_of_quarter)
+    built = joint_reviews.build_quarterly_reviews(today=first_of_quarter)
     assert built == db.session.scalar(select(func.count()).select_from(Agreement)) == 9
-    assert reviews.build_quarterly_reviews(today=first_of_quarter) == 0
+    assert joint_reviews.build_quarterly_reviews(today=first_of_quarter) == 0
     review = db.session.scalar(select(JointReview).join(Agreement).where(Agreement.region_id == liaison.region_id))
-    assert review.period == reviews.previous_quarter(first_of_quarter)
+    assert review.period == joint_reviews.previous_quarter(first_of_quarter)
     liaison_client = logged_in(app, liaison)
     assert "tinjauan" in liaison_client.get("/portal/tinjauan").get_data(as_text=True)
     pdf = liaison_client.get(f"/portal/tinjauan/file/{review.id}.pdf")
@@ -312,7 +314,7 @@ def test_quarterly_joint_reviews_name_no_reporter_and_are_built_once(app, client
     assert supervisor_client.post(f"/portal/tinjauan/{agreement_id}").status_code == 302
     now = db.session.scalar(
         select(JointReview).where(
-            JointReview.agreement_id == agreement_id, JointReview.period == reviews.quarter_of(office_today())
+            JointReview.agreement_id == agreement_id, JointReview.period == joint_reviews.quarter_of(office_today())
         )
     )
     assert now is not None and supervisor_client.get(f"/portal/tinjauan/file/{now.id}.xlsx").status_code == 200
@@ -344,9 +346,9 @@ def test_actions_for_other_bodies_and_forwarding_stay_with_the_right_people(app,
     staff, head, liaison = people
     case = examined_case(client, staff)
     workflow.send_notice(case, "Kesimpulan", by=staff.examiner)
-    from complaints.services import reporter
+    from complaints.services.intake import reporter_actions
 
-    reporter.respond_to_notice(case, "Setuju", [])
+    reporter_actions.respond_to_notice(case, "Setuju", [])
     staff.find_maladministration(case, workflow.PlannedAction("superior", "Wali Kota Kendari", "Awasi SOP"))
     action = db.session.scalar(select(CorrectiveAction))
     portal_client = logged_in(app, head)
@@ -367,11 +369,11 @@ def test_actions_for_other_bodies_and_forwarding_stay_with_the_right_people(app,
 
 
 def test_a_liaison_loses_the_reviews_with_the_agreement(app, client, people):
-    from complaints.services import reviews
+    from complaints.services.portal import joint_reviews
 
     _, _, liaison = people
     agreement = db.session.scalar(select(Agreement).where(Agreement.region_id == liaison.region_id))
-    review = reviews.build_review(agreement, "2026-Q3")
+    review = joint_reviews.build_review(agreement, "2026-Q3")
     agreement.valid_to = agreement.valid_from
     db.session.commit()
     liaison_client = logged_in(app, liaison)

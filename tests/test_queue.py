@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from complaints.extensions import db
 from complaints.models import Complaint, Role
-from complaints.services import clocks, workflow
+from complaints.services.casework import clocks, workflow
 from tests import factories
 from tests.casework import Staff
 from tests.filing import file_complaint, form_data
@@ -83,7 +83,7 @@ def test_queue_pages(app, client, seeded):
 def test_a_breached_clock_stays_overdue_until_done(app, client, seeded):
     from datetime import timedelta
 
-    from complaints.services import sweep
+    from complaints.services.casework import sweep
 
     staff = Staff()
     factories.user(Role.SUPERVISOR)
@@ -93,9 +93,9 @@ def test_a_breached_clock_stays_overdue_until_done(app, client, seeded):
     sweep.sweep(today=due + timedelta(days=1))  # breached: still the Ombudsman's to do
     officer = app.test_client()
     factories.login(officer, staff.examiner)
-    from complaints.services import queue
+    from complaints.services.casework import officer_queue
 
-    assert queue.overdue_count(case.office, due + timedelta(days=1)) == 1
+    assert officer_queue.overdue_count(case.office, due + timedelta(days=1)) == 1
     assert numbers_in(officer.get("/kasus", query_string={"overdue": "y"}).get_data(as_text=True)) == [
         case.tracking_number
     ]

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from complaints.extensions import db
 from complaints.models import CaseEvent, CaseStatus, Clock, ClockStatus, Complaint, OutboxMessage, Role, User
-from complaints.services import clocks, workflow
-from complaints.services.calendar import add_days
-from complaints.services.errors import RuleError
+from complaints.services.casework import clocks, workflow
+from complaints.services.core.errors import RuleError
+from complaints.services.places.working_days import add_days
 from tests import factories
 from tests.casework import Staff
 from tests.filing import EXE, PDF, file_complaint, upload

@@ -15,7 +15,8 @@ from complaints.models import (
     UnitKind,
     User,
 )
-from complaints.services.seeding import DEMO_ACCOUNTS, DEMO_PASSWORD, SEED_DIR, seed_demo_data, seed_reference_data
+from complaints.services.seeding.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_data
+from complaints.services.seeding.reference import SEED_DIR, seed_reference_data
 
 ASSESSED_KINDS = {
     UnitKind.DPMPTSP,

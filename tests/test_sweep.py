@@ -8,8 +8,8 @@ from sqlalchemy import func, select, update
 
 from complaints.extensions import db
 from complaints.models import CaseEvent, Clock, ClockStatus, Complaint, OutboxMessage, Role
-from complaints.services import sweep
-from complaints.services.calendar import office_today
+from complaints.services.casework import sweep
+from complaints.services.places.working_days import office_today
 from complaints.tasks.clocks import sweep_clocks
 from tests import factories
 from tests.conftest import app_with_broker

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from complaints.extensions import db
 from complaints.models import CaseEvent, CaseStatus, Complaint, Office, Province, Role, User
-from complaints.services import workflow
-from complaints.services.errors import RuleError
+from complaints.services.casework import workflow
+from complaints.services.core.errors import RuleError
 from tests import factories
 from tests.casework import Staff
 from tests.filing import file_complaint

@@ -22,9 +22,9 @@ from complaints.models import (
     OutboxMessage,
     Role,
 )
-from complaints.services import clocks, sweep, workflow
-from complaints.services.calendar import add_days
-from complaints.services.errors import RuleError
+from complaints.services.casework import clocks, sweep, workflow
+from complaints.services.core.errors import RuleError
+from complaints.services.places.working_days import add_days
 from tests import factories
 from tests.casework import ALL_CHECKS, Staff
 from tests.filing import file_complaint

@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from complaints.services import locks, sweep
+from complaints.services.casework import sweep
+from complaints.services.core import locks
 
 
 @shared_task(name="complaints.clocks.sweep", ignore_result=False)

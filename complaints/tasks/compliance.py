@@ -4,7 +4,8 @@ compliance report a visitor asks for (PDF, with its progress stored for the wait
 from celery import shared_task
 
 from complaints.extensions import db
-from complaints.services import compliance_report, figures, locks
+from complaints.services.compliance import live_figures, region_report
+from complaints.services.core import locks
 
 
 @shared_task(name="complaints.figures.refresh", ignore_result=True)
@@ -13,7 +14,7 @@ def refresh_figures() -> str:
         if not acquired:  # the running refresh, or beat's next one, picks up what this one would have
             return "skipped: another refresh is running"
         try:
-            return f"{figures.refresh_changed()} units"
+            return f"{live_figures.refresh_changed()} units"
         except Exception:
             db.session.rollback()
             raise
@@ -21,9 +22,9 @@ def refresh_figures() -> str:
 
 @shared_task(name="complaints.compliance.report", ignore_result=True)
 def build_compliance_report(job_id: int) -> str:
-    return compliance_report.run_job(job_id)
+    return region_report.run_job(job_id)
 
 
 @shared_task(name="complaints.compliance.clean_reports", ignore_result=True)
 def clean_old_reports() -> str:
-    return f"{compliance_report.remove_old_reports()} old reports removed"
+    return f"{region_report.remove_old_reports()} old reports removed"

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from complaints.services.health import database_state
+from complaints.services.core.health import database_state
 
 
 @shared_task(name="complaints.health.ping", ignore_result=False)

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from complaints.services import outbox
+from complaints.services.core import outbox
 
 
 @shared_task(name="complaints.notifications.deliver", ignore_result=True)

@@ -7,10 +7,10 @@ from complaints.blueprints.account import bp
 from complaints.blueprints.account.forms import ChangePasswordForm, TokenForm
 from complaints.extensions import db, limiter
 from complaints.navigation import navigation_for
-from complaints.services import api_keys
-from complaints.services.accounts import AccountError, change_password, send_email_verification
-from complaints.services.accounts import verify_email as confirm_email
-from complaints.services.errors import RuleError
+from complaints.services.accounts import api_tokens
+from complaints.services.accounts.users import AccountError, change_password, send_email_verification
+from complaints.services.accounts.users import verify_email as confirm_email
+from complaints.services.core.errors import RuleError
 
 
 @bp.get("")
@@ -70,12 +70,12 @@ def resend_verification():
 
 # --- personal API tokens ------------------------------------------------------------------------------------------
 
-TOKEN_HOLDERS = tuple(role.value for role in api_keys.TOKEN_ROLES)
+TOKEN_HOLDERS = tuple(role.value for role in api_tokens.TOKEN_ROLES)
 
 
 def _tokens_page(form: TokenForm, *, secret: str | None = None, status: int = 200):
     return render_template(
-        "account/tokens.html", form=form, tokens=api_keys.tokens_of(current_user), secret=secret
+        "account/tokens.html", form=form, tokens=api_tokens.tokens_of(current_user), secret=secret
     ), status
 
 
@@ -93,7 +93,7 @@ def create_token():
     if not form.validate_on_submit():
         return _tokens_page(form, status=422)
     try:
-        _token, secret = api_keys.create_token(current_user, form.name.data)
+        _token, secret = api_tokens.create_token(current_user, form.name.data)
     except RuleError as exc:
         db.session.rollback()
         form.name.errors.append(str(exc))
@@ -107,7 +107,7 @@ def create_token():
 @bp.post("/token/<int:token_id>/cabut")
 @require_role(*TOKEN_HOLDERS)
 def revoke_token(token_id: int):
-    if api_keys.revoke_token(current_user, token_id) is None:
+    if api_tokens.revoke_token(current_user, token_id) is None:
         abort(404)
     db.session.commit()
     flash(_("The token has been revoked: it no longer opens the API."), "success")

@@ -31,12 +31,14 @@ from complaints.models import (
     User,
 )
 from complaints.security import page_number
-from complaints.services import api_keys, calendar, compliance
-from complaints.services.accounts import AccountError, create_staff_user, set_active, set_reach
-from complaints.services.assessment_import import import_assessments
-from complaints.services.compliance import classify
-from complaints.services.errors import RuleError
-from complaints.services.places import PlacesError, save_unit, update_agreement
+from complaints.services.accounts import api_tokens
+from complaints.services.accounts.users import AccountError, create_staff_user, set_active, set_reach
+from complaints.services.compliance import classification
+from complaints.services.compliance.assessment_import import import_assessments
+from complaints.services.compliance.classification import classify
+from complaints.services.core.errors import RuleError
+from complaints.services.places import working_days
+from complaints.services.places.changes import PlacesError, save_unit, update_agreement
 
 INVALID = 422
 PER_PAGE = 25
@@ -217,7 +219,7 @@ def agreements():
         .order_by(Region.code, Agreement.signed_on)
         .options(selectinload(Agreement.liaisons))
     ).all()
-    today = calendar.office_today()
+    today = working_days.office_today()
     return render_template("admin/agreements.html", agreements=rows, today=today)
 
 
@@ -262,14 +264,14 @@ def holidays():
     form = HolidayOverrideForm()
     if form.validate_on_submit():
         try:
-            calendar.add_override(
+            working_days.add_override(
                 day=form.day.data,
                 kind=form.kind.data,
                 name=form.name.data,
                 legal_basis=form.legal_basis.data,
                 by_user_id=current_user.id,
             )
-        except calendar.CalendarError as exc:
+        except working_days.CalendarError as exc:
             db.session.rollback()
             form.day.errors.append(str(exc))
         else:
@@ -286,7 +288,7 @@ def holidays():
 @require_role("admin")
 def delete_holiday(override_id: int):
     override = db.session.get(HolidayOverride, override_id) or abort(404)
-    calendar.remove_override(override)
+    working_days.remove_override(override)
     db.session.commit()
     flash(_("Calendar correction removed."), "success")
     return redirect(url_for("admin.holidays"))
@@ -331,7 +333,7 @@ def bands():
     status = 200
     if form.validate_on_submit():
         try:
-            compliance.add_band(
+            classification.add_band(
                 form.year.data,
                 category=form.category.data or None,
                 lower=form.lower.data,
@@ -351,7 +353,7 @@ def bands():
         status = INVALID
     listed = db.session.scalars(
         select(AssessmentBand)
-        .where(AssessmentBand.year > compliance.LAST_PUBLISHED_METHOD_YEAR)
+        .where(AssessmentBand.year > classification.LAST_PUBLISHED_METHOD_YEAR)
         .order_by(AssessmentBand.year.desc(), AssessmentBand.lower.desc())
     ).all()
     return render_template("admin/bands.html", form=form, bands=listed), status
@@ -362,7 +364,7 @@ def bands():
 def remove_band(band_id: int):
     band = db.session.get(AssessmentBand, band_id) or abort(404)
     try:
-        compliance.remove_band(band)
+        classification.remove_band(band)
     except RuleError as error:
         db.session.rollback()
         flash(str(error), "danger")
@@ -395,7 +397,7 @@ def create_client():
     if not form.validate_on_submit():
         return _clients_page(form, status=INVALID)
     try:
-        client, secret = api_keys.create_client(form.name.data, form.contact_email.data, by=current_user)
+        client, secret = api_tokens.create_client(form.name.data, form.contact_email.data, by=current_user)
     except RuleError as exc:
         db.session.rollback()
         getattr(form, exc.field or "name").errors.append(str(exc))
@@ -410,7 +412,7 @@ def create_client():
 @require_role("admin")
 def revoke_client(client_id: int):
     client = db.session.get(ApiClient, client_id) or abort(404)
-    api_keys.revoke_client(client)
+    api_tokens.revoke_client(client)
     db.session.commit()
     flash(_("The key of %(name)s has been revoked: it no longer files reports.", name=client.name), "success")
     return redirect(url_for("admin.clients"), code=303)

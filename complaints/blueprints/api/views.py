@@ -2,14 +2,15 @@ from flask import abort, current_app, g, jsonify, render_template, request, url_
 from flask_babel import gettext as _
 
 from complaints.access import public, token_required
-from complaints.blueprints.api import bp
+from complaints.blueprints.api import bp, representations
+from complaints.blueprints.api.openapi import openapi_document
 from complaints.extensions import csrf, db, limiter
 from complaints.models import Region, ServiceUnit
-from complaints.services import api, directory, profiles
-from complaints.services.api_keys import TOKEN_ROLES
-from complaints.services.api_spec import openapi_document
-from complaints.services.calendar import office_today
-from complaints.services.links import external_url
+from complaints.services.accounts.api_tokens import TOKEN_ROLES
+from complaints.services.compliance import region_profiles
+from complaints.services.core.links import external_url
+from complaints.services.places import directory
+from complaints.services.places.working_days import office_today
 from complaints.web import problem
 
 csrf.exempt(bp)
@@ -34,12 +35,12 @@ def no_store(response):
     return response
 
 
-@bp.errorhandler(api.BadQuery)
-def bad_query(error: api.BadQuery):
+@bp.errorhandler(representations.BadQuery)
+def bad_query(error: representations.BadQuery):
     return problem(400, _("The request could not be processed"), str(error))
 
 
-def _page(items: list[dict], total: int, page: api.Page):
+def _page(items: list[dict], total: int, page: representations.Page):
     more = page.number * page.per_page < total
     args = {**request.args.to_dict(), "page": page.number + 1, "per_page": page.per_page}
     return jsonify(
@@ -82,31 +83,33 @@ def me():
 @bp.get("/cases")
 @token_required(*CASE_HOLDERS)
 def cases():
-    page = api.page_param(request.args)
-    rows, total = api.paginate(api.cases_for(g.api_user, api.case_filters(request.args)), page)
-    return _page(api.case_summaries(rows, g.api_user), total, page)
+    page = representations.page_param(request.args)
+    rows, total = representations.paginate(
+        representations.cases_for(g.api_user, representations.case_filters(request.args)), page
+    )
+    return _page(representations.case_summaries(rows, g.api_user), total, page)
 
 
 def _case_or_404(case_id: int):
-    return api.case_for(g.api_user, case_id) or abort(404)
+    return representations.case_for(g.api_user, case_id) or abort(404)
 
 
 @bp.get("/cases/<int:case_id>")
 @token_required(*CASE_HOLDERS)
 def case(case_id: int):
-    return jsonify(api.case_detail(_case_or_404(case_id), g.api_user))
+    return jsonify(representations.case_detail(_case_or_404(case_id), g.api_user))
 
 
 @bp.get("/cases/<int:case_id>/events")
 @token_required(*CASE_HOLDERS)
 def case_events(case_id: int):
-    return jsonify(api.case_events(_case_or_404(case_id), g.api_user))
+    return jsonify(representations.case_events(_case_or_404(case_id), g.api_user))
 
 
 @bp.get("/cases/<int:case_id>/clocks")
 @token_required(*CASE_HOLDERS)
 def case_clocks(case_id: int):
-    return jsonify(api.case_clocks(_case_or_404(case_id)))
+    return jsonify(representations.case_clocks(_case_or_404(case_id)))
 
 
 def _region_param() -> Region | None:
@@ -115,52 +118,52 @@ def _region_param() -> Region | None:
         return None
     region = directory.get_region(code)
     if region is None:
-        raise api.BadQuery("region: unknown region code")
+        raise representations.BadQuery("region: unknown region code")
     return region
 
 
 @bp.get("/units")
 @token_required(*EVERY_TOKEN)
 def units():
-    page = api.page_param(request.args)
-    rows, total = api.paginate(api.units_query(_region_param()), page)
-    return _page([api.unit_dict(u) for u in rows], total, page)
+    page = representations.page_param(request.args)
+    rows, total = representations.paginate(representations.units_query(_region_param()), page)
+    return _page([representations.unit_dict(u) for u in rows], total, page)
 
 
 @bp.get("/units/<int:unit_id>")
 @token_required(*EVERY_TOKEN)
 def unit(unit_id: int):
-    return jsonify(api.unit_dict(db.session.get(ServiceUnit, unit_id) or abort(404)))
+    return jsonify(representations.unit_dict(db.session.get(ServiceUnit, unit_id) or abort(404)))
 
 
 @bp.get("/regions")
 @token_required(*EVERY_TOKEN)
 def regions():
-    page = api.page_param(request.args)
-    rows, total = api.paginate(api.regions_query(), page)
+    page = representations.page_param(request.args)
+    rows, total = representations.paginate(representations.regions_query(), page)
     today = office_today()
-    return _page([api.region_dict(r, today) for r in rows], total, page)
+    return _page([representations.region_dict(r, today) for r in rows], total, page)
 
 
 @bp.get("/regions/<code>")
 @token_required(*EVERY_TOKEN)
 def region(code: str):
-    return jsonify(api.region_dict(directory.get_region(code) or abort(404), office_today()))
+    return jsonify(representations.region_dict(directory.get_region(code) or abort(404), office_today()))
 
 
 @bp.get("/regions/<code>/profile")
 @token_required(*EVERY_TOKEN)
 def region_profile(code: str):
     region = directory.get_region(code) or abort(404)
-    year = api.int_param(request.args, "year", low=1990, high=2100)
-    return jsonify(api.profile_dict(profiles.region_profile(region, year), office_today()))
+    year = representations.int_param(request.args, "year", low=1990, high=2100)
+    return jsonify(representations.profile_dict(region_profiles.region_profile(region, year), office_today()))
 
 
 @bp.get("/assessments")
 @token_required(*EVERY_TOKEN)
 def assessments():
-    page = api.page_param(request.args)
-    year = api.int_param(request.args, "year", low=1990, high=2100)
-    views = api.assessments(year, _region_param())
+    page = representations.page_param(request.args)
+    year = representations.int_param(request.args, "year", low=1990, high=2100)
+    views = representations.assessments(year, _region_param())
     start = (page.number - 1) * page.per_page
-    return _page([api.assessment_dict(v) for v in views[start : start + page.per_page]], len(views), page)
+    return _page([representations.assessment_dict(v) for v in views[start : start + page.per_page]], len(views), page)

@@ -8,13 +8,13 @@ from complaints.blueprints.auth.forms import ForgotPasswordForm, LoginForm, Regi
 from complaints.extensions import db, limiter
 from complaints.i18n import SESSION_KEY
 from complaints.security import safe_next_url
-from complaints.services.accounts import (
+from complaints.services.accounts.users import (
     AccountError,
     authenticate,
     request_citizen_account,
     request_password_reset,
 )
-from complaints.services.accounts import reset_password as reset_account_password
+from complaints.services.accounts.users import reset_password as reset_account_password
 
 INVALID = 422  # the form was understood but what it holds is not acceptable
 REGISTERED_EMAIL = "registered_email"

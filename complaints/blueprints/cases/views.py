@@ -32,10 +32,11 @@ from complaints.models import (
     User,
 )
 from complaints.security import page_number
-from complaints.services import queue, uploads, workflow
-from complaints.services.calendar import office_today
-from complaints.services.errors import RuleError
-from complaints.services.letters import clarification_letter_pdf
+from complaints.services.casework import officer_queue, workflow
+from complaints.services.casework.letters import clarification_letter_pdf
+from complaints.services.core import uploads
+from complaints.services.core.errors import RuleError
+from complaints.services.places.working_days import office_today
 
 STAFF = ("officer", "supervisor")
 PER_PAGE = 25
@@ -104,7 +105,7 @@ def index():
     today = office_today(office.timezone)
     form = _filter_form()
     form.validate()
-    filters = queue.QueueFilters(
+    filters = officer_queue.QueueFilters(
         status=form.status.data or None,
         region_id=form.region_id.data if not form.region_id.errors else None,
         unit_id=form.unit_id.data if not form.unit_id.errors else None,
@@ -115,7 +116,7 @@ def index():
         overdue=bool(form.overdue.data),
     )
     page = db.paginate(
-        queue.queue_query(office, filters, today).options(
+        officer_queue.queue_query(office, filters, today).options(
             selectinload(Complaint.unit), selectinload(Complaint.examiner)
         ),
         page=page_number(),
@@ -126,9 +127,9 @@ def index():
         "cases/queue.html",
         form=form,
         page=page,
-        next_due=queue.next_due_dates([c.id for c in page.items]),
-        counts=queue.status_counts(office),
-        overdue=queue.overdue_count(office, today),
+        next_due=officer_queue.next_due_dates([c.id for c in page.items]),
+        counts=officer_queue.status_counts(office),
+        overdue=officer_queue.overdue_count(office, today),
         today=today,
     )
 

@@ -5,8 +5,8 @@ from complaints.access import public
 from complaints.blueprints.compliance import bp
 from complaints.extensions import limiter
 from complaints.models import ReportJob
-from complaints.services import compliance_exports as exports
-from complaints.services import compliance_report, directory, profiles
+from complaints.services.compliance import exports, region_profiles, region_report
+from complaints.services.places import directory
 
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -43,7 +43,7 @@ def provinces():
 @public
 def dashboard(province_code: str):
     province = directory.get_province(province_code) or abort(404)
-    return render_template("compliance/dashboard.html", board=profiles.dashboard(province, _year_asked()))
+    return render_template("compliance/dashboard.html", board=region_profiles.dashboard(province, _year_asked()))
 
 
 @bp.get("/kepatuhan/<province_code>/penilaian.<any(csv, xlsx):fmt>")
@@ -64,7 +64,7 @@ def region(region_code: str):
         "compliance/region.html",
         region=region,
         agreement=directory.current_agreement(region),
-        profile=profiles.region_profile(region, _year_asked()),
+        profile=region_profiles.region_profile(region, _year_asked()),
     )
 
 
@@ -73,7 +73,7 @@ def region(region_code: str):
 def region_export(region_code: str, fmt: str):
     region = _region_or_404(region_code)
     year = _year_asked()
-    tables = exports.profile_tables(profiles.region_profile(region, year))
+    tables = exports.profile_tables(region_profiles.region_profile(region, year))
     content = exports.as_csv(tables) if fmt == "csv" else exports.as_xlsx(tables)
     return _file(content, fmt, f"profil-kepatuhan-{region.code}" + (f"-{year}" if year else ""))
 
@@ -87,19 +87,19 @@ def _report_limit() -> str:
 @limiter.limit(_report_limit)
 def request_report(region_code: str):
     region = _region_or_404(region_code)
-    job = compliance_report.request_report(region, str(get_locale()))
+    job = region_report.request_report(region, str(get_locale()))
     return redirect(url_for("compliance.report_job", token=job.token), code=303)
 
 
 def _job_or_404(token: str) -> ReportJob:
-    return compliance_report.job_by_token(token) or abort(404)
+    return region_report.job_by_token(token) or abort(404)
 
 
 @bp.get("/laporan-kepatuhan/<token>")
 @public
 def report_job(token: str):
     job = _job_or_404(token)
-    return render_template("compliance/report_job.html", job=job, status=compliance_report.shown_status(job))
+    return render_template("compliance/report_job.html", job=job, status=region_report.shown_status(job))
 
 
 @bp.get("/laporan-kepatuhan/<token>/status")
@@ -107,7 +107,7 @@ def report_job(token: str):
 def report_status(token: str):
     job = _job_or_404(token)
     return {
-        "status": compliance_report.shown_status(job),
+        "status": region_report.shown_status(job),
         "progress": job.progress,
         "download": url_for("compliance.report_download", token=job.token) if job.status == "done" else None,
     }
@@ -120,7 +120,7 @@ def report_download(token: str):
     if job.status != "done":
         abort(404)
     return send_file(
-        compliance_report.report_path(job),
+        region_report.report_path(job),
         mimetype="application/pdf",
         as_attachment=True,
         download_name=f"laporan-kepatuhan-{job.region.code}.pdf",

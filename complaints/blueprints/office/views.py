@@ -3,7 +3,8 @@ from flask_login import current_user
 
 from complaints.access import require_role
 from complaints.blueprints.office import bp
-from complaints.services import calendar, directory, exchange
+from complaints.services.places import directory, working_days
+from complaints.services.portal import data_exchange
 
 STAFF = ("officer", "supervisor", "admin")
 
@@ -12,7 +13,7 @@ STAFF = ("officer", "supervisor", "admin")
 @require_role(*STAFF)
 def overview():
     office = current_user.office
-    today = calendar.office_today(office.timezone)
+    today = working_days.office_today(office.timezone)
     regions = directory.office_regions(office)
     return render_template("office/overview.html", office=office, regions=regions, today=today)
 
@@ -20,12 +21,12 @@ def overview():
 @bp.get("/kalender")
 @require_role(*STAFF)
 def calendar_view():
-    today = calendar.office_today(current_user.office.timezone)
+    today = working_days.office_today(current_user.office.timezone)
     year = request.args.get("tahun", type=int) or today.year
     if not 2015 <= year <= today.year + 2:  # bounded: from the first assessment year to the next decrees
         year = today.year
     return render_template(
-        "office/calendar.html", year=year, days=calendar.days_off(year), today=today, this_year=today.year
+        "office/calendar.html", year=year, days=working_days.days_off(year), today=today, this_year=today.year
     )
 
 
@@ -33,13 +34,13 @@ def calendar_view():
 @require_role(*STAFF)
 def exchange_csv(region_code: str):
     """A region's cases and their stages, for the agreement's data exchange (no reporter in it)."""
-    region = exchange.office_region(current_user, region_code) or abort(404)
-    return exchange.download(region, "region")
+    region = data_exchange.office_region(current_user, region_code) or abort(404)
+    return data_exchange.download(region, "region")
 
 
 @bp.get("/wilayah/<region_code>/pertukaran-data-lapor.csv")
 @require_role(*STAFF)
 def exchange_lapor_csv(region_code: str):
     """The same, in the column layout of the SP4N-LAPOR! export."""
-    region = exchange.office_region(current_user, region_code) or abort(404)
-    return exchange.download(region, "lapor")
+    region = data_exchange.office_region(current_user, region_code) or abort(404)
+    return data_exchange.download(region, "lapor")

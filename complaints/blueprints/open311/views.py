@@ -19,9 +19,10 @@ from complaints.blueprints.reports.forms import ComplaintForm
 from complaints.extensions import csrf, db, limiter
 from complaints.models import ApiClient, Complaint, Region, SubstanceArea
 from complaints.models.types import utcnow
-from complaints.services import api_keys, intake, open311
-from complaints.services.links import external_url
-from complaints.services.open311 import Open311Error
+from complaints.services.accounts import api_tokens
+from complaints.services.core.links import external_url
+from complaints.services.intake import filing, open311
+from complaints.services.intake.open311 import Open311Error
 from complaints.web import ERROR_TEXTS
 
 #: The spec names the format by the resource's extension (section "Format Support").
@@ -99,7 +100,7 @@ def _client() -> ApiClient:
     secret = (request.form.get("api_key") or "").strip()
     if not secret:
         raise Open311Error(403, _("api_key was not provided."))
-    client = api_keys.client_for_key(secret)
+    client = api_tokens.client_for_key(secret)
     if client is None:
         raise Open311Error(403, _("The api_key is not valid or has been revoked."))
     return client
@@ -147,10 +148,10 @@ def create_request(fmt: str):
     submission = form.submission()
     try:
         filed = open311.file_request(
-            submission, intake.Files(id_card=form.checked_id_card), client=client, submission_key=key
+            submission, filing.Files(id_card=form.checked_id_card), client=client, submission_key=key
         )
         db.session.commit()  # once: the receipt e-mail leaves the outbox after this commit
-    except intake.AlreadyFiled as exc:  # sent before with the same key: the report it filed
+    except filing.AlreadyFiled as exc:  # sent before with the same key: the report it filed
         db.session.rollback()
         if not open311.same_report(exc.complaint, submission):
             # A key reused for someone else's report must not swallow it silently.
@@ -158,11 +159,11 @@ def create_request(fmt: str):
         return _filed(fmt, exc.complaint, 200)
     except IntegrityError:  # sent twice at the same moment: the other request filed it
         db.session.rollback()
-        earlier = intake.find_by_submission_key(key)
+        earlier = filing.find_by_submission_key(key)
         if earlier is None:
             raise
         return _filed(fmt, earlier, 200)
-    except intake.IntakeError as exc:
+    except filing.IntakeError as exc:
         db.session.rollback()
         prefix = f"{open311.parameter_of(exc.field)}: " if exc.field else ""
         raise Open311Error(400, prefix + str(exc)) from None
@@ -201,7 +202,7 @@ def token(token: str, fmt: str):
     sent itself, answered with that application's key; anything else is the spec's 404. The key comes in the header
     X-Api-Key, not the query string, so that it never lands in access logs."""
     secret = (request.headers.get("X-Api-Key") or "").strip()
-    client = api_keys.client_for_key(secret) if secret else None
+    client = api_tokens.client_for_key(secret) if secret else None
     complaint = open311.request_id_for_token(client, token) if client is not None else None
     if complaint is None:
         raise Open311Error(404, _("Unknown token %(token)s.", token=token[:40]))

@@ -4,8 +4,8 @@ from complaints.access import public
 from complaints.blueprints.public import bp
 from complaints.i18n import SESSION_KEY
 from complaints.security import safe_next_url
-from complaints.services import directory
-from complaints.services.health import health_report
+from complaints.services.core.health import health_report
+from complaints.services.places import directory
 
 
 @bp.get("/")

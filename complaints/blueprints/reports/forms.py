@@ -17,7 +17,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 from complaints.forms import BaseForm, NotInFuture, email_field
 from complaints.labels import MARITAL_STATUS_LABELS, PRIOR_CHANNEL_LABELS
 from complaints.models import MaritalStatus, PriorComplaintChannel
-from complaints.services import intake, uploads
+from complaints.services.core import uploads
+from complaints.services.intake import filing
 
 REQUIRED = _l("This field is required.")
 
@@ -180,9 +181,9 @@ class ComplaintForm(CheckedFilesMixin, BaseForm):
     def validate_evidence(self, field):
         self.checked_evidence = self._check(field, many=True)
 
-    def submission(self) -> intake.Submission:
-        """What the form collected, for ``intake.file_complaint`` (the web form and Open311 alike)."""
-        return intake.Submission(
+    def submission(self) -> filing.Submission:
+        """What the form collected, for ``filing.file_complaint`` (the web form and Open311 alike)."""
+        return filing.Submission(
             full_name=self.full_name.data,
             nik=self.nik.data,
             birth_place=self.birth_place.data,

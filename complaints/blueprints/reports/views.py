@@ -21,10 +21,11 @@ from complaints.models import (
     ServiceUnit,
     SubstanceArea,
 )
-from complaints.services import intake, reporter, tracking, uploads
-from complaints.services.calendar import office_today
-from complaints.services.errors import RuleError
-from complaints.services.receipts import receipt_pdf
+from complaints.services.core import uploads
+from complaints.services.core.errors import RuleError
+from complaints.services.intake import filing, reporter_actions, tracking
+from complaints.services.intake.receipts import receipt_pdf
+from complaints.services.places.working_days import office_today
 
 INVALID = 422
 UNLOCKED = "unlocked_complaints"
@@ -93,7 +94,7 @@ def file():
         form.full_name.data = form.full_name.data or current_user.full_name
         form.email.data = form.email.data or current_user.email
     if form.validate_on_submit():
-        files = intake.Files(
+        files = filing.Files(
             id_card=form.checked_id_card,
             power_of_attorney=form.checked_power_of_attorney if form.acts_for_other.data else None,
             evidence=form.checked_evidence,
@@ -101,23 +102,23 @@ def file():
         )
         key = form.submission_key.data
         try:
-            filed = intake.file_complaint(
+            filed = filing.file_complaint(
                 form.submission(),
                 files,
                 user=current_user if current_user.is_authenticated else None,
                 submission_key=key,
             )
             db.session.commit()
-        except intake.AlreadyFiled as exc:  # the same form sent again: show the report it filed
+        except filing.AlreadyFiled as exc:  # the same form sent again: show the report it filed
             db.session.rollback()
             return _to_receipt(exc.complaint)
         except IntegrityError:  # sent twice at the same moment: the other request filed it
             db.session.rollback()
-            earlier = intake.find_by_submission_key(key)
+            earlier = filing.find_by_submission_key(key)
             if earlier is None:
                 raise
             return _to_receipt(earlier)
-        except intake.IntakeError as exc:
+        except filing.IntakeError as exc:
             db.session.rollback()
             getattr(form, exc.field or "chronology").errors.append(str(exc))
         else:
@@ -125,7 +126,7 @@ def file():
             return _to_receipt(filed.complaint)
     status = INVALID if request.method == "POST" else 200
     today = office_today()
-    warnings = intake.warnings_for(
+    warnings = filing.warnings_for(
         form.event_date.data,
         {"yes": True, "no": False}.get(form.complained_to_unit.data),
         today,
@@ -146,7 +147,7 @@ def receipt(number: str):
     access_key = just_filed.get("key") if just_filed.get("number") == complaint.tracking_number else None
     session.pop(JUST_FILED, None)
     view = tracking.tracking_view(complaint)
-    warnings = intake.warnings_for(
+    warnings = filing.warnings_for(
         complaint.event_date,
         complaint.complained_to_unit,
         office_today(complaint.office.timezone, now=complaint.received_at),
@@ -239,7 +240,7 @@ def supply_documents(number: str):
         complaint,
         "documents_form",
         form,
-        lambda: reporter.supply_documents(complaint, form.note.data or "", form.checked, by=current_user),
+        lambda: reporter_actions.supply_documents(complaint, form.note.data or "", form.checked, by=current_user),
         _("Thank you. The Ombudsman has received your documents."),
     )
 
@@ -253,7 +254,7 @@ def respond_to_notice(number: str):
         complaint,
         "notice_form",
         form,
-        lambda: reporter.respond_to_notice(complaint, form.response.data, form.checked, by=current_user),
+        lambda: reporter_actions.respond_to_notice(complaint, form.response.data, form.checked, by=current_user),
         _("Thank you. Your response has been sent to the Ombudsman."),
     )
 
@@ -267,7 +268,7 @@ def withdraw(number: str):
         complaint,
         "withdraw_form",
         form,
-        lambda: reporter.withdraw(complaint, form.reason.data, by=current_user),
+        lambda: reporter_actions.withdraw(complaint, form.reason.data, by=current_user),
         _("Your report has been withdrawn and closed."),
     )
 
@@ -281,7 +282,7 @@ def rate(number: str):
         complaint,
         "rating_form",
         form,
-        lambda: reporter.rate(complaint, int(form.rating.data), form.comment.data, by=current_user),
+        lambda: reporter_actions.rate(complaint, int(form.rating.data), form.comment.data, by=current_user),
         _("Thank you for your rating."),
     )
 

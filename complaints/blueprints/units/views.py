@@ -9,13 +9,15 @@ from complaints.blueprints.units import bp
 from complaints.blueprints.units.forms import ActionReportForm, AnswerForm, ForwardForm
 from complaints.extensions import db
 from complaints.models import Agreement, ClarificationRequest, Complaint, CorrectiveAction, JointReview, Region, User
-from complaints.services import directory, exchange, figures, portal, uploads
-from complaints.services import reviews as review_service
-from complaints.services.calendar import office_today
-from complaints.services.errors import RuleError
-from complaints.services.letters import clarification_letter_pdf
-from complaints.services.links import external_url
-from complaints.services.workflow import reporter_label
+from complaints.services.casework.letters import clarification_letter_pdf
+from complaints.services.casework.workflow import reporter_label
+from complaints.services.compliance import live_figures
+from complaints.services.core import uploads
+from complaints.services.core.errors import RuleError
+from complaints.services.core.links import external_url
+from complaints.services.places import directory
+from complaints.services.places.working_days import office_today
+from complaints.services.portal import data_exchange, inbox, joint_reviews
 from complaints.tasks import own_task
 
 PORTAL = ("unit_head", "liaison")
@@ -28,7 +30,7 @@ def mine():
     units = current_user.units
     agreements = {unit.id: directory.current_agreement(unit.region) for unit in units}
     return render_template(
-        "units/mine.html", units=units, agreements=agreements, items=portal.inbox(current_user), today=office_today()
+        "units/mine.html", units=units, agreements=agreements, items=inbox.inbox(current_user), today=office_today()
     )
 
 
@@ -40,7 +42,7 @@ def region():
         "units/region.html",
         region=region,
         agreement=directory.current_agreement(region),
-        items=portal.inbox(current_user),
+        items=inbox.inbox(current_user),
         today=office_today(),
     )
 
@@ -49,23 +51,23 @@ def region():
 @require_role("liaison")
 def exchange_csv():
     """The region's cases and their stages, for the agreement's data exchange (no reporter in it)."""
-    region = exchange.liaison_region(current_user) or abort(404)
-    return exchange.download(region, "region")
+    region = data_exchange.liaison_region(current_user) or abort(404)
+    return data_exchange.download(region, "region")
 
 
 @bp.get("/wilayah-saya/pertukaran-data-lapor.csv")
 @require_role("liaison")
 def exchange_lapor_csv():
     """The same, in the column layout of the SP4N-LAPOR! export."""
-    region = exchange.liaison_region(current_user) or abort(404)
-    return exchange.download(region, "lapor")
+    region = data_exchange.liaison_region(current_user) or abort(404)
+    return data_exchange.download(region, "lapor")
 
 
 def _forward_form(prefix: str, case: Complaint) -> ForwardForm | None:
     if current_user.role.value != "liaison":
         return None
     form = ForwardForm(prefix=prefix)
-    form.to.choices = [SelectChoice(0, "—")] + [SelectChoice(u.id, u.full_name) for u in portal.heads_of(case)]
+    form.to.choices = [SelectChoice(0, "—")] + [SelectChoice(u.id, u.full_name) for u in inbox.heads_of(case)]
     return form
 
 
@@ -79,7 +81,7 @@ def _forward(case: Complaint, form: ForwardForm, title: str, target: str):
     """A liaison forwards the item shown on this page to a head of the case's unit."""
     to = db.session.get(User, form.to.data) or abort(400)
     return _perform(
-        lambda: portal.forward(case, title, external_url_of(target), to, form.note.data, by=current_user),
+        lambda: inbox.forward(case, title, external_url_of(target), to, form.note.data, by=current_user),
         _("Forwarded."),
         target,
     )
@@ -110,7 +112,7 @@ def _perform(action, done_message: str, target: str):
 def clarification(request_id: int):
     if request.method == "POST":
         _lock(ClarificationRequest, request_id)
-    item = portal.request_in_reach(request_id, current_user) or abort(404)
+    item = inbox.request_in_reach(request_id, current_user) or abort(404)
     case = item.complaint
     answer_form = AnswerForm(prefix="answer") if current_user.role.value == "unit_head" else None
     if answer_form is not None and request.method == "GET":
@@ -123,7 +125,7 @@ def clarification(request_id: int):
             if answer_form.validate():
                 # The page said whether this is the answer or a supplement: a second click on "answer" is refused,
                 # not quietly stored as a supplement.
-                perform = portal.answer_request if answer_form.mode.data == "answer" else portal.add_supplement
+                perform = inbox.answer_request if answer_form.mode.data == "answer" else inbox.add_supplement
                 done = _perform(
                     lambda: perform(item, answer_form.text.data, answer_form.checked, by=current_user),
                     _("Your answer has been sent to the Ombudsman."),
@@ -142,8 +144,8 @@ def clarification(request_id: int):
         item=item,
         case=case,
         reporter=reporter_label(case),
-        answers=portal.submissions_for(request_id=item.id),
-        attachments=portal.report_documents(case),
+        answers=inbox.submissions_for(request_id=item.id),
+        attachments=inbox.report_documents(case),
         answer_form=answer_form,
         forward_form=forward_form,
     ), status
@@ -152,7 +154,7 @@ def clarification(request_id: int):
 @bp.get("/portal/permintaan/<int:request_id>/surat.pdf")
 @require_role(*PORTAL)
 def clarification_letter(request_id: int):
-    item = portal.request_in_reach(request_id, current_user) or abort(404)
+    item = inbox.request_in_reach(request_id, current_user) or abort(404)
     response = current_app.response_class(clarification_letter_pdf(item), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="klarifikasi-{item.round}.pdf"'
     response.headers["Cache-Control"] = "private, no-store"
@@ -167,7 +169,7 @@ def clarification_letter(request_id: int):
 def corrective_action(action_id: int):
     if request.method == "POST":
         _lock(CorrectiveAction, action_id)
-    item = portal.action_in_reach(action_id, current_user) or abort(404)
+    item = inbox.action_in_reach(action_id, current_user) or abort(404)
     case = db.session.get(Complaint, item.complaint_id)
     report_form = ActionReportForm(prefix="report") if current_user.role.value == "unit_head" else None
     forward_form = _forward_form("forward", case)
@@ -177,7 +179,7 @@ def corrective_action(action_id: int):
         if report_form is not None:
             if report_form.validate():
                 done = _perform(
-                    lambda: portal.report_action(
+                    lambda: inbox.report_action(
                         item, report_form.text.data, report_form.done_on.data, report_form.checked, by=current_user
                     ),
                     _("Your report has been sent to the Ombudsman."),
@@ -196,7 +198,7 @@ def corrective_action(action_id: int):
         item=item,
         case=case,
         reporter=reporter_label(case),
-        reports=portal.submissions_for(action_id=item.id),
+        reports=inbox.submissions_for(action_id=item.id),
         report_form=report_form,
         forward_form=forward_form,
     ), status
@@ -206,14 +208,14 @@ def corrective_action(action_id: int):
 @require_role(*PORTAL)
 def attachment(case_id: int, attachment_id: int):
     case = db.session.get(Complaint, case_id)
-    if case is None or not portal.in_reach(case, current_user):
+    if case is None or not inbox.in_reach(case, current_user):
         abort(404)
-    item = next((a for a in portal.visible_attachments(case) if a.id == attachment_id), None) or abort(404)
+    item = next((a for a in inbox.visible_attachments(case) if a.id == attachment_id), None) or abort(404)
     response = send_file(
         uploads.path_of(item),
         mimetype=item.content_type.value,
         as_attachment=True,
-        download_name=portal.shown_name(item),
+        download_name=inbox.shown_name(item),
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -225,8 +227,8 @@ def attachment(case_id: int, attachment_id: int):
 @bp.get("/portal/rekap")
 @require_role(*PORTAL)
 def record():
-    unit_ids = sorted(portal.unit_ids_in_reach(current_user))
-    return render_template("units/record.html", rows=figures.unit_figures(unit_ids))
+    unit_ids = sorted(inbox.unit_ids_in_reach(current_user))
+    return render_template("units/record.html", rows=live_figures.unit_figures(unit_ids))
 
 
 # --- joint reviews under an agreement --------------------------------------------------------------------------
@@ -258,7 +260,7 @@ def reviews_index():
         "units/reviews.html",
         agreements=[a for a in agreements if a.is_active(today)],
         reviews=listed,
-        period=review_service.quarter_of(today),
+        period=joint_reviews.quarter_of(today),
         by_agreement={a.id: a for a in agreements},
     )
 
@@ -267,7 +269,7 @@ def reviews_index():
 @require_role(*REVIEWERS)
 def review_now(agreement_id: int):
     agreement = next((a for a in _agreements_in_reach() if a.id == agreement_id), None) or abort(404)
-    period = review_service.quarter_of(office_today())
+    period = joint_reviews.quarter_of(office_today())
     own_task("complaints.portal.review").delay(agreement.id, period)
     flash(_("The review is being prepared; it appears in the list when it is ready."), "info")
     return redirect(url_for("units.reviews_index"))
@@ -287,7 +289,7 @@ def review_file(review_id: int, kind: str):
         "application/pdf" if kind == "pdf" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     return send_file(
-        review_service.review_path(review, kind),
+        joint_reviews.review_path(review, kind),
         mimetype=mimetype,
         as_attachment=True,
         download_name=f"tinjauan-bersama-{review.period}.{kind}",

@@ -1,0 +1,229 @@
+"""The clock sweep: reminders before due dates, and exactly one escalation per breach.
+
+It reads only the clocks that are running and due within the reminder window (index ``ix_clocks_status_due_on``),
+so its cost grows with the clocks due, not with all clocks. Every step claims its clock with a conditional UPDATE
+(``... WHERE reminded_at IS NULL`` / ``... WHERE status = 'running'``) and commits before the next: run it twice, or
+in two workers at once, and each reminder and escalation still happens once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from complaints.extensions import db
+from complaints.i18n import format_long_date
+from complaints.labels import CLOCK_LABELS
+from complaints.models import (
+    Actor,
+    CaseStatus,
+    ClarificationRequest,
+    ClarificationStatus,
+    Clock,
+    ClockStatus,
+    Complaint,
+    CorrectiveAction,
+    Role,
+    User,
+    Verdict,
+)
+from complaints.models.types import utcnow
+from complaints.services.casework import clocks, history, workflow
+from complaints.services.core import outbox
+from complaints.services.core.links import external_url
+from complaints.services.places.working_days import office_today
+
+
+@dataclass
+class SweepReport:
+    reminders: list[int] = field(default_factory=list)
+    escalations: list[int] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{len(self.reminders)} reminders, {len(self.escalations)} escalations"
+
+
+def sweep(today: date | None = None, batch: int = 500) -> SweepReport:
+    report = SweepReport()
+    today = today or office_today()
+    window = today + timedelta(days=current_app.config["CLOCK_REMINDER_DAYS"])
+    candidates = db.session.execute(
+        select(Clock.id, Clock.due_on, Clock.reminded_at)
+        .where(Clock.status == ClockStatus.RUNNING, Clock.due_on <= window)
+        .order_by(Clock.due_on, Clock.id)
+        .limit(batch)
+    ).all()
+    db.session.rollback()
+    for clock_id, due_on, reminded_at in candidates:
+        if due_on < today:
+            if _claim_breach(clock_id):
+                _escalate(clock_id)
+                report.escalations.append(clock_id)
+        elif reminded_at is None and _claim_reminder(clock_id):
+            _remind(clock_id)
+            report.reminders.append(clock_id)
+    return report
+
+
+def _claim_breach(clock_id: int) -> bool:
+    result = db.session.execute(
+        update(Clock)
+        .where(Clock.id == clock_id, Clock.status == ClockStatus.RUNNING, Clock.escalation_level == 0)
+        .values(status=ClockStatus.BREACHED, breached_at=utcnow(), escalation_level=1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        return False
+    return True
+
+
+def _claim_reminder(clock_id: int) -> bool:
+    result = db.session.execute(
+        update(Clock)
+        .where(Clock.id == clock_id, Clock.status == ClockStatus.RUNNING, Clock.reminded_at.is_(None))
+        .values(reminded_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        return False
+    return True
+
+
+def _office_supervisors(case: Complaint) -> list[str]:
+    return list(
+        db.session.scalars(
+            select(User.email).where(User.office_id == case.office_id, User.role == Role.SUPERVISOR, User.active)
+        )
+    )
+
+
+def _recipients(clock: Clock, case: Complaint) -> list[str]:
+    if clock.who_must_act is Actor.REPORTER:
+        return [case.reporter.email] if case.reporter else []
+    if clock.who_must_act in {Actor.SERVICE_UNIT, Actor.SUPERIOR}:
+        return workflow.unit_recipients(case)
+    return workflow.office_recipients(case)
+
+
+def _remind(clock_id: int) -> None:
+    clock = db.session.get(Clock, clock_id)
+    case = clock.complaint
+    for address in _recipients(clock, case):
+        outbox.queue_email(
+            to=address,
+            subject=_(
+                "Reminder: case %(number)s is due on %(date)s",
+                number=_case_number(case),
+                date=format_long_date(clock.due_on),
+            ),
+            body=_(
+                "A deadline on case %(number)s falls on %(date)s: %(kind)s (%(basis)s).\n\n%(url)s\n\n%(office)s",
+                number=_case_number(case),
+                kind=str(CLOCK_LABELS.get(clock.kind, clock.kind)),
+                date=format_long_date(clock.due_on),
+                basis=clock.legal_basis,
+                url=external_url("reports.track")
+                if clock.who_must_act is Actor.REPORTER
+                else external_url("cases.show", case_id=case.id)
+                if clock.who_must_act is Actor.OMBUDSMAN
+                else "",
+                office=case.office.name,
+            ),
+            kind="clock_reminder",
+            complaint=case,
+        )
+    history.record_event(
+        case, "reminder_sent", actor_label=_("System"), payload={"clock": clock.kind, "clock_id": clock.id}
+    )
+    db.session.commit()
+
+
+def _case_number(case: Complaint) -> str:
+    return case.registration_number or case.tracking_number
+
+
+def _alert_supervisors(case: Complaint, what: str) -> None:
+    for address in _office_supervisors(case):
+        outbox.queue_email(
+            to=address,
+            subject=_("Overdue: case %(number)s", number=_case_number(case)),
+            body=f"{what}\n\n{case.office.name}",
+            kind="supervisor_alert",
+            complaint=case,
+        )
+
+
+def _escalate(clock_id: int) -> None:
+    """What the rules say happens when this clock runs out (procedure_clocks.csv, column on_breach)."""
+    clock = db.session.get(Clock, clock_id)
+    case = clock.complaint
+    history.record_event(
+        case,
+        "deadline_missed",
+        actor_label=_("System"),
+        payload={"clock": clock.kind, "clock_id": clock.id, "due_on": clock.due_on.isoformat()},
+    )
+    if clock.kind == "completion" and case.status is CaseStatus.DOCUMENTS_REQUESTED:
+        workflow.close_case(
+            case,
+            "syarat_formil_tidak_lengkap",
+            _("The missing documents were not supplied in time."),
+            by=None,
+            stages={"verification"},
+        )
+    elif clock.kind == "clarification":
+        request = db.session.scalar(select(ClarificationRequest).where(ClarificationRequest.clock_id == clock.id))
+        if request is not None and request.status is ClarificationStatus.OPEN:
+            request.status = ClarificationStatus.UNANSWERED
+            if case.status is not CaseStatus.EXAMINATION:
+                pass  # the examination has moved on; nothing to chase
+            elif request.round == 1:
+                workflow._send_clarification(case, request.questions, 2, by=None)
+            else:
+                _alert_supervisors(
+                    case,
+                    _(
+                        "The second clarification request on case %(number)s went unanswered: the next step is a "
+                        "summons (UU 37/2008 art. 31).",
+                        number=_case_number(case),
+                    ),
+                )
+    elif clock.kind == "corrective_action" and case.status is CaseStatus.CORRECTIVE_MONITORING:
+        if clock.rule_set == clocks.OLD_RULE_SET and not _had_second_period(case):
+            # Old practice: one further 30-day monitoring period before resolution, for every action not yet done.
+            for action in db.session.scalars(select(CorrectiveAction).where(CorrectiveAction.complaint_id == case.id)):
+                if action.verdict is Verdict.IMPLEMENTED:
+                    continue
+                clocks.cancel_clock(action.clock)
+                action.clock = clocks.start_clock(case, "corrective_action")
+            history.record_event(case, "second_monitoring_period", actor_label=_("System"), payload={})
+        else:
+            workflow.escalate_to_resolution(case, _("Corrective actions not carried out in time."), by=None)
+    else:
+        _alert_supervisors(
+            case,
+            _(
+                "A deadline on case %(number)s has passed: %(kind)s, due %(date)s.",
+                number=_case_number(case),
+                kind=str(CLOCK_LABELS.get(clock.kind, clock.kind)),
+                date=format_long_date(clock.due_on),
+            ),
+        )
+    db.session.commit()
+
+
+def _had_second_period(case: Complaint) -> bool:
+    from complaints.models import CaseEvent
+
+    return (
+        db.session.scalar(
+            select(CaseEvent.id).where(CaseEvent.complaint_id == case.id, CaseEvent.type == "second_monitoring_period")
+        )
+        is not None
+    )

@@ -1,0 +1,1 @@
+"""Compliance: band tables, live figures per unit, region profiles and targets, the report, exports, imports."""

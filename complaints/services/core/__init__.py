@@ -1,0 +1,1 @@
+"""What every domain uses: user-facing errors, links, locks, e-mail and the outbox, uploads, health."""

@@ -1,0 +1,1 @@
+"""The service units' portal: inbox, answers and reports, digests, joint reviews, data exchange under an agreement."""
