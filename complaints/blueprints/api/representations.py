@@ -13,7 +13,6 @@ from sqlalchemy.orm import selectinload
 from complaints.extensions import db
 from complaints.labels import STATUS_LABELS, ZONE_LABELS
 from complaints.models import (
-    OMBUDSMAN_ROLES,
     CaseEvent,
     CaseStatus,
     Clock,
@@ -25,12 +24,11 @@ from complaints.models import (
     User,
 )
 from complaints.security import plain_digits
-from complaints.services.casework import workflow
+from complaints.services.casework import reach, workflow
 from complaints.services.casework.officer_queue import QueueFilters, case_query, next_due_dates
 from complaints.services.compliance import region_profiles
 from complaints.services.places import directory
 from complaints.services.places.working_days import office_today
-from complaints.services.portal import inbox
 
 MAX_PER_PAGE = 100
 
@@ -88,21 +86,6 @@ def paginate(query, page: Page) -> tuple[list, int]:
 # --- reach --------------------------------------------------------------------------------------------------------
 
 
-def sees_identity(user: User) -> bool:
-    return user.role in OMBUDSMAN_ROLES
-
-
-def case_scope(user: User):
-    """The cases the user's pages reach: the office's for Ombudsman staff; for unit heads and liaisons, their units'
-    cases that a clarification request or a unit's corrective action has brought to them."""
-    if user.role in OMBUDSMAN_ROLES:
-        return Complaint.office_id == user.office_id if user.office_id else Complaint.id.is_(None)
-    units = inbox.unit_ids_in_reach(user)
-    if not units:
-        return Complaint.id.is_(None)
-    return Complaint.unit_id.in_(units) & inbox.brought_to_the_unit()
-
-
 def case_filters(args) -> QueueFilters:
     region_code = args.get("region") or None
     region_id = None
@@ -126,12 +109,12 @@ def case_filters(args) -> QueueFilters:
 
 
 def cases_for(user: User, filters: QueueFilters):
-    return case_query(case_scope(user), filters, office_today())
+    return case_query(reach.case_scope(user), filters, office_today())
 
 
 def case_for(user: User, case_id: int) -> Complaint | None:
     """The case if the user reaches it; None (answered 404, as the pages do) otherwise."""
-    return db.session.scalar(select(Complaint).where(Complaint.id == case_id, case_scope(user)))
+    return reach.case_in_reach(user, case_id)
 
 
 # --- representations ----------------------------------------------------------------------------------------------
@@ -152,7 +135,7 @@ def case_summaries(cases: list[Complaint], user: User) -> list[dict]:
 
 
 def _summary(case: Complaint, user: User, due, areas, forms) -> dict:
-    staff = sees_identity(user)
+    staff = reach.sees_identity(user)
     return {
         "id": case.id,
         # The tracking number opens the reporter's own page (with the access key): Ombudsman staff only.
@@ -191,7 +174,7 @@ def case_detail(case: Complaint, user: User) -> dict:
         "examiner": {"id": case.examiner.id, "name": case.examiner.full_name} if case.examiner else None,
         "reporter_identity": None,
     }
-    if sees_identity(user) and case.reporter is not None:
+    if reach.sees_identity(user) and case.reporter is not None:
         reporter = case.reporter
         detail["expectation"] = case.expectation
         detail["reporter_identity"] = {
@@ -209,7 +192,7 @@ def case_detail(case: Complaint, user: User) -> dict:
 def case_events(case: Complaint, user: User) -> list[dict]:
     """Staff see the whole history; units the events the reporter also sees (no payloads)."""
     query = select(CaseEvent).where(CaseEvent.complaint_id == case.id).order_by(CaseEvent.seq)
-    staff = sees_identity(user)
+    staff = reach.sees_identity(user)
     if not staff:
         query = query.where(CaseEvent.public)
     return [

@@ -32,7 +32,7 @@ from complaints.models import (
     User,
 )
 from complaints.security import page_number
-from complaints.services.casework import officer_queue, workflow
+from complaints.services.casework import officer_queue, reach, workflow
 from complaints.services.casework.letters import clarification_letter_pdf
 from complaints.services.core import uploads
 from complaints.services.core.errors import RuleError
@@ -43,15 +43,7 @@ PER_PAGE = 25
 
 
 def _case_or_404(case_id: int, *, lock: bool = False) -> Complaint:
-    """The case, if it is the user's office's; with ``lock``, its row is locked until commit, so that two clicks
-    or two colleagues cannot take the same step twice (the second sees the first's result and is refused)."""
-    query = select(Complaint).where(Complaint.id == case_id)
-    if lock and db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    case = db.session.scalar(query)
-    if case is None or case.office_id != current_user.office_id:
-        abort(404)
-    return case
+    return reach.case_in_reach(current_user, case_id, lock=lock) or abort(404)
 
 
 # --- the queue -------------------------------------------------------------------------------------------------

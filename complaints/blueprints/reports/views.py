@@ -21,6 +21,7 @@ from complaints.models import (
     ServiceUnit,
     SubstanceArea,
 )
+from complaints.services.casework import reach
 from complaints.services.core import uploads
 from complaints.services.core.errors import RuleError
 from complaints.services.intake import filing, reporter_actions, tracking
@@ -54,7 +55,7 @@ def _own_complaint_or_404(number: str):
     """The complaint, if the visitor is its reporter (account or access key); otherwise 404, never 403, so that
     nobody learns that someone else's report exists."""
     complaint = tracking.find_by_number(number)
-    if complaint is None or not tracking.is_reporter(complaint, current_user, _unlocked_ids()):
+    if complaint is None or not reach.reporter_reaches(complaint, current_user, _unlocked_ids()):
         abort(404)
     return complaint
 

@@ -8,7 +8,8 @@ from complaints.access import require_role
 from complaints.blueprints.units import bp
 from complaints.blueprints.units.forms import ActionReportForm, AnswerForm, ForwardForm
 from complaints.extensions import db
-from complaints.models import Agreement, ClarificationRequest, Complaint, CorrectiveAction, JointReview, Region, User
+from complaints.models import ClarificationRequest, Complaint, CorrectiveAction, JointReview, User
+from complaints.services.casework import reach
 from complaints.services.casework.letters import clarification_letter_pdf
 from complaints.services.casework.workflow import reporter_label
 from complaints.services.compliance import live_figures
@@ -208,7 +209,7 @@ def corrective_action(action_id: int):
 @require_role(*PORTAL)
 def attachment(case_id: int, attachment_id: int):
     case = db.session.get(Complaint, case_id)
-    if case is None or not inbox.in_reach(case, current_user):
+    if case is None or not reach.reaches(current_user, case):
         abort(404)
     item = next((a for a in inbox.visible_attachments(case) if a.id == attachment_id), None) or abort(404)
     response = send_file(
@@ -227,7 +228,7 @@ def attachment(case_id: int, attachment_id: int):
 @bp.get("/portal/rekap")
 @require_role(*PORTAL)
 def record():
-    unit_ids = sorted(inbox.unit_ids_in_reach(current_user))
+    unit_ids = sorted(reach.unit_ids_in_reach(current_user))
     return render_template("units/record.html", rows=live_figures.unit_figures(unit_ids))
 
 
@@ -236,20 +237,10 @@ def record():
 REVIEWERS = ("liaison", "supervisor", "admin")
 
 
-def _agreements_in_reach() -> list[Agreement]:
-    if current_user.role.value == "liaison":
-        query = select(Agreement).where(Agreement.region_id == current_user.region_id)
-        today = office_today()
-        # A liaison follows the region only under an active agreement, reviews included.
-        return [a for a in db.session.scalars(query.order_by(Agreement.signed_on)) if a.is_active(today)]
-    query = select(Agreement).join(Agreement.region).where(Region.province_id == current_user.office.province_id)
-    return list(db.session.scalars(query.order_by(Agreement.signed_on)))
-
-
 @bp.get("/portal/tinjauan")
 @require_role(*REVIEWERS)
 def reviews_index():
-    agreements = _agreements_in_reach()
+    agreements = reach.followed_agreements(current_user)
     listed = db.session.scalars(
         select(JointReview)
         .where(JointReview.agreement_id.in_([a.id for a in agreements]))
@@ -268,7 +259,7 @@ def reviews_index():
 @bp.post("/portal/tinjauan/<int:agreement_id>")
 @require_role(*REVIEWERS)
 def review_now(agreement_id: int):
-    agreement = next((a for a in _agreements_in_reach() if a.id == agreement_id), None) or abort(404)
+    agreement = next((a for a in reach.followed_agreements(current_user) if a.id == agreement_id), None) or abort(404)
     period = joint_reviews.quarter_of(office_today())
     own_task("complaints.portal.review").delay(agreement.id, period)
     flash(_("The review is being prepared; it appears in the list when it is ready."), "info")
@@ -282,7 +273,7 @@ def review_file(review_id: int, kind: str):
     if (
         review is None
         or kind not in {"pdf", "xlsx"}
-        or review.agreement_id not in {a.id for a in _agreements_in_reach()}
+        or review.agreement_id not in {a.id for a in reach.followed_agreements(current_user)}
     ):
         abort(404)
     mimetype = (

@@ -55,7 +55,7 @@ from complaints.models import (
     SubstanceArea,
 )
 from complaints.security import plain_digits
-from complaints.services.casework import clocks, history
+from complaints.services.casework import clocks, history, reach
 from complaints.services.intake import filing
 from complaints.services.intake.tracking import public_status
 from complaints.services.places.working_days import DEFAULT_TIMEZONE
@@ -631,7 +631,7 @@ def find_requests(query: RequestQuery) -> tuple[list[Complaint], bool]:
     report answers, so the application can follow what it filed."""
     statement = (
         select(Complaint)
-        .where(Complaint.kind == CaseKind.REPORT)
+        .where(reach.public_scope(listed=query.ids is None))
         .options(
             # Defence in depth: touching the reporter's row here would raise instead of loading it.
             raiseload(Complaint.reporter),
@@ -648,7 +648,6 @@ def find_requests(query: RequestQuery) -> tuple[list[Complaint], bool]:
         statement = statement.where(
             Complaint.received_at >= query.start,
             Complaint.received_at <= query.end,
-            Complaint.confidential.is_(False),
         )
         if query.region is not None:
             statement = statement.where(Complaint.region_id == query.region.id)

@@ -96,13 +96,6 @@ def unlock(number: str, key: str) -> Complaint | None:
     return complaint
 
 
-def is_reporter(complaint: Complaint, user: User | None, unlocked_ids: set[int]) -> bool:
-    """The reporter is the linked citizen account, or whoever proved the access key in this session."""
-    if complaint.id in unlocked_ids:
-        return True
-    return bool(user is not None and user.is_authenticated and complaint.reporter_user_id == user.id)
-
-
 def complaints_of(user: User) -> list[Complaint]:
     return list(
         db.session.scalars(

@@ -63,10 +63,10 @@ from complaints.models import (
     Verdict,
 )
 from complaints.models.types import UTCDateTime
+from complaints.services.casework import reach
 from complaints.services.compliance.exports import safe_cell
 from complaints.services.places import directory
 from complaints.services.places.working_days import office_today
-from complaints.services.portal import inbox
 
 #: Rows fetched from the database at a time, and rows written to the response at a time.
 BATCH_SIZE = 500
@@ -158,7 +158,7 @@ def liaison_region(user: User) -> Region | None:
     if user.role is not Role.LIAISON or user.region is None:
         return None
     region = user.region
-    return region if directory.current_agreement(region) is not None else None
+    return region if reach.liaison_follows(region) else None
 
 
 def office_region(user: User, region_code: str) -> Region | None:
@@ -168,7 +168,7 @@ def office_region(user: User, region_code: str) -> Region | None:
     region = directory.get_region(region_code)
     if region is None or region.province_id != user.office.province_id:
         return None
-    return region if directory.current_agreement(region) is not None else None
+    return region if reach.liaison_follows(region) else None
 
 
 # --- the rows --------------------------------------------------------------------------------------------------
@@ -307,7 +307,7 @@ def _rows_statement(region_id: int, every_case: bool):
         .where(in_region)
         .order_by(Complaint.received_at, Complaint.id)
     )
-    return statement if every_case else statement.where(inbox.brought_to_the_unit())
+    return statement if every_case else statement.where(reach.brought_to_the_unit())
 
 
 def region_rows(region: Region, *, every_case: bool = False, batch_size: int = BATCH_SIZE) -> Iterator[ExchangeRow]:

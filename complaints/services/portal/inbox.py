@@ -1,8 +1,8 @@
 """The service units' portal: what a unit head or a region's liaison sees and does.
 
-Reach: a unit head sees the cases against their own units; a liaison, those against every unit of their region,
-but only while the region has an active agreement. Nothing here ever shows a reporter's identity: pages and files
-for units use ``workflow.reporter_label``.
+Reach (which cases and units) is ``casework.reach``'s rule: a unit head, their own units'; a liaison, their region's
+while its agreement is active; either only once a case has been brought to the unit. Nothing here ever shows a
+reporter's identity: pages and files for units use ``workflow.reporter_label``.
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ from datetime import date, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
 
 from complaints.extensions import db
 from complaints.i18n import format_long_date
@@ -41,50 +40,11 @@ from complaints.models import (
     Verdict,
 )
 from complaints.models.types import utcnow
-from complaints.services.casework import clocks, history, workflow
+from complaints.services.casework import clocks, history, reach, workflow
 from complaints.services.core import outbox, uploads
 from complaints.services.core.errors import RuleError
 from complaints.services.core.links import external_url
 from complaints.services.places.working_days import office_today
-
-
-def unit_ids_in_reach(user: User, today: date | None = None) -> set[int]:
-    if user.role is Role.UNIT_HEAD:
-        return {unit.id for unit in user.units}
-    if user.role is Role.LIAISON and user.region is not None:
-        today = today or office_today(user.region.province.timezone)
-        if user.region.active_agreement(today) is None:
-            return set()
-        return {unit.id for unit in user.region.units}
-    return set()
-
-
-def brought_to_the_unit():
-    """``in_reach``'s rule in SQL, for lists (the API, Open311, the data exchange): a case reaches its unit, and the
-    region's liaisons and the public lists, once a clarification request or a corrective action for the unit has
-    been sent; before that (a report still being verified, say) nobody outside the Ombudsman sees it."""
-    request, action = aliased(ClarificationRequest), aliased(CorrectiveAction)
-    return or_(
-        exists(select(request.id).where(request.complaint_id == Complaint.id)).correlate(Complaint),
-        exists(
-            select(action.id).where(action.complaint_id == Complaint.id, action.addressee == Addressee.UNIT)
-        ).correlate(Complaint),
-    )
-
-
-def in_reach(case: Complaint, user: User) -> bool:
-    """The case is the user's units' and has been brought to them: a clarification request or a corrective action
-    for the unit. Before that (a report still being verified, say) the unit sees nothing of it, documents included."""
-    if case.unit_id not in unit_ids_in_reach(user):
-        return False
-    return bool(
-        db.session.scalar(select(ClarificationRequest.id).where(ClarificationRequest.complaint_id == case.id).limit(1))
-        or db.session.scalar(
-            select(CorrectiveAction.id)
-            .where(CorrectiveAction.complaint_id == case.id, CorrectiveAction.addressee == Addressee.UNIT)
-            .limit(1)
-        )
-    )
 
 
 def visible_attachments(case: Complaint) -> list[Attachment]:
@@ -125,7 +85,7 @@ def _state(due_on: date, clock_status: ClockStatus, today: date) -> str:
 
 def inbox(user: User, today: date | None = None) -> list[InboxItem]:
     """Open clarification requests and corrective actions for the units in reach, the nearest due date first."""
-    units = unit_ids_in_reach(user, today)
+    units = reach.unit_ids_in_reach(user, today)
     if not units:
         return []
     today = today or office_today()
@@ -173,7 +133,7 @@ def inbox(user: User, today: date | None = None) -> list[InboxItem]:
 
 def request_in_reach(request_id: int, user: User) -> ClarificationRequest | None:
     request = db.session.get(ClarificationRequest, request_id)
-    if request is None or request.unit_id not in unit_ids_in_reach(user):
+    if request is None or request.unit_id not in reach.unit_ids_in_reach(user):
         return None
     return request
 
@@ -183,7 +143,7 @@ def action_in_reach(action_id: int, user: User) -> CorrectiveAction | None:
     if action is None:
         return None
     case = db.session.get(Complaint, action.complaint_id)
-    return action if in_reach(case, user) else None
+    return action if reach.reaches(user, case) else None
 
 
 def submissions_for(*, request_id: int | None = None, action_id: int | None = None) -> list[UnitSubmission]:
@@ -278,7 +238,7 @@ def report_action(action: CorrectiveAction, text: str, done_on: date, files: lis
 
 def forward(case: Complaint, item_title: str, link: str, to: User, note: str, *, by: User) -> None:
     """A liaison passes an item to the unit head who must act on it."""
-    if by.role is not Role.LIAISON or not in_reach(case, by):
+    if by.role is not Role.LIAISON or not reach.reaches(by, case):
         raise RuleError(_l("Only the region's liaison may forward this."))
     if to.role is not Role.UNIT_HEAD or not to.active or case.unit_id not in {u.id for u in to.units}:
         raise RuleError(_l("Choose a head of the unit concerned."), "to")
