@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from complaints.extensions import db
-from complaints.models import Region, ServiceUnit, UnitKind
+from complaints.models import Complaint, Region, ServiceUnit, UnitKind
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -60,3 +60,10 @@ def form_data(**overrides) -> dict:
 
 def file_complaint(client, **overrides):
     return client.post("/lapor", data=form_data(**overrides), content_type="multipart/form-data")
+
+
+def filed_against(client, unit: ServiceUnit, **overrides) -> Complaint:
+    """File a report against ``unit`` through the form and return it."""
+    response = file_complaint(client, region_id=str(unit.region_id), unit_id=str(unit.id), **overrides)
+    assert response.status_code == 302
+    return db.session.scalar(select(Complaint).order_by(Complaint.id.desc()))

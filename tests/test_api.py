@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import select
 
 from complaints.extensions import db
-from complaints.models import Agreement, ApiToken, Complaint, Region, Role, ServiceUnit, UnitKind
+from complaints.models import Agreement, ApiToken, Role, UnitKind
 from complaints.services.accounts import api_tokens
 from complaints.services.casework import workflow
 from complaints.services.places.working_days import office_today
 from tests import factories
 from tests.casework import Staff
-from tests.filing import file_complaint
+from tests.filing import filed_against
 
 REPORTER = {
     "full_name": "Wa Ode Rahmawati",
@@ -26,25 +26,13 @@ REPORTER = {
 }
 
 
-def unit(region_code: str, kind: UnitKind) -> ServiceUnit:
-    return db.session.scalar(
-        select(ServiceUnit).join(ServiceUnit.region).where(Region.code == region_code, ServiceUnit.kind == kind)
-    )
-
-
-def filed(client, unit_: ServiceUnit, **overrides) -> Complaint:
-    response = file_complaint(client, region_id=str(unit_.region_id), unit_id=str(unit_.id), **overrides)
-    assert response.status_code == 302
-    return db.session.scalar(select(Complaint).order_by(Complaint.id.desc()))
-
-
 @pytest.fixture
 def world(seeded, client):
     """Kota Kendari's Disdukcapil has a confidential case with a clarification request (A) and a case never sent to
     it (C); Kota Baubau's Disdukcapil has a case with a request (B)."""
     staff = Staff()
-    kendari, baubau = unit("74.71", UnitKind.DISDUKCAPIL), unit("74.72", UnitKind.DISDUKCAPIL)
-    a = filed(
+    kendari, baubau = factories.unit("74.71", UnitKind.DISDUKCAPIL), factories.unit("74.72", UnitKind.DISDUKCAPIL)
+    a = filed_against(
         client,
         kendari,
         confidential="y",
@@ -56,11 +44,11 @@ def world(seeded, client):
     staff.examine(a)
     workflow.request_clarification(a, "Mengapa KTP belum terbit?", by=staff.examiner)
     db.session.commit()
-    b = filed(client, baubau, email="b@example.org")
+    b = filed_against(client, baubau, email="b@example.org")
     staff.examine(b)
     workflow.request_clarification(b, "Mengapa?", by=staff.examiner)
     db.session.commit()
-    c = filed(client, kendari, email="c@example.org")
+    c = filed_against(client, kendari, email="c@example.org")
     db.session.commit()
     head = factories.user(Role.UNIT_HEAD)  # Kendari's Disdukcapil
     liaison = factories.user(Role.LIAISON)  # Kota Kendari

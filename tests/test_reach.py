@@ -12,13 +12,13 @@ import pytest
 from sqlalchemy import select
 
 from complaints.extensions import db
-from complaints.models import Agreement, Complaint, Office, Province, Region, Role, ServiceUnit, UnitKind
+from complaints.models import Agreement, Complaint, Office, Province, Role, UnitKind
 from complaints.services.accounts import api_tokens
 from complaints.services.casework import reach, workflow
 from complaints.services.places.working_days import office_today
 from tests import factories
 from tests.casework import Staff
-from tests.filing import file_complaint
+from tests.filing import filed_against
 
 CASES = ("verifying", "requested", "other_unit", "other_region")
 
@@ -38,18 +38,6 @@ EXPECTED = {
 }
 
 
-def unit(region_code: str, kind: UnitKind) -> ServiceUnit:
-    return db.session.scalar(
-        select(ServiceUnit).join(ServiceUnit.region).where(Region.code == region_code, ServiceUnit.kind == kind)
-    )
-
-
-def filed(client, unit_: ServiceUnit, **overrides) -> Complaint:
-    response = file_complaint(client, region_id=str(unit_.region_id), unit_id=str(unit_.id), **overrides)
-    assert response.status_code == 302
-    return db.session.scalar(select(Complaint).order_by(Complaint.id.desc()))
-
-
 def liaison_of(region_code: str):
     liaison = factories.user(Role.LIAISON, region=factories.region(region_code))
     agreement = db.session.scalar(select(Agreement).where(Agreement.region_id == liaison.region_id))
@@ -62,14 +50,14 @@ def liaison_of(region_code: str):
 @pytest.fixture
 def world(seeded, client):
     staff = Staff()
-    dukcapil, perizinan = unit("74.71", UnitKind.DISDUKCAPIL), unit("74.71", UnitKind.DPMPTSP)
-    cases = {"verifying": filed(client, dukcapil, email="v@example.org")}
+    dukcapil, perizinan = factories.unit("74.71", UnitKind.DISDUKCAPIL), factories.unit("74.71", UnitKind.DPMPTSP)
+    cases = {"verifying": filed_against(client, dukcapil, email="v@example.org")}
     for name, unit_, extra in (
         ("requested", dukcapil, {"confidential": "y"}),
         ("other_unit", perizinan, {}),
-        ("other_region", unit("74.72", UnitKind.DISDUKCAPIL), {}),
+        ("other_region", factories.unit("74.72", UnitKind.DISDUKCAPIL), {}),
     ):
-        case = filed(client, unit_, email=f"{name}@example.org", **extra)
+        case = filed_against(client, unit_, email=f"{name}@example.org", **extra)
         staff.examine(case)
         workflow.request_clarification(case, "Mengapa?", by=staff.examiner)
         db.session.commit()
