@@ -62,14 +62,14 @@ def _init_extensions(app: Flask) -> None:
     from complaints.models.people import User
     from complaints.models.types import render_migration_type
     from complaints.security import MAX_DATABASE_ID
-    from complaints.services.compliance.live_figures import init_figures_refresh
-    from complaints.services.core.outbox import init_outbox_dispatch
+    from complaints.services.compliance.live_figures import init_stale_marks
     from complaints.services.core.uploads import init_upload_cleanup
+    from complaints.tasks import init_hand_over_after_commit
 
     # Order matters: the database first (everything else may query it), then sessions and forms, then the face.
     db.init_app(app)
-    init_outbox_dispatch()  # notifications leave only after the commit that makes them true
-    init_figures_refresh()  # the public figures follow each committed case event
+    init_hand_over_after_commit()  # e-mails and figure refreshes leave only after the commit that makes them true
+    init_stale_marks()  # each transaction marks the units its case events touch
     init_upload_cleanup()  # files written by a transaction that rolls back are removed
     migrate.init_app(
         app,

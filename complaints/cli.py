@@ -111,7 +111,9 @@ def figures_refresh_command(everything: bool) -> None:
     """Bring the summary up to date with the case events (what beat does every five minutes)."""
     from complaints.services.compliance.live_figures import refresh_changed
 
-    click.echo(f"{refresh_changed(everything=everything)} units recomputed.")
+    units = refresh_changed(everything=everything)
+    db.session.commit()
+    click.echo(f"{units} units recomputed.")
 
 
 def register_cli(app: Flask) -> None:

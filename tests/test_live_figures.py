@@ -149,6 +149,7 @@ def constructed(seeded, client):
 
     assert file_complaint(client, email="online@example.org").status_code == 302  # received, never registered
     live_figures.refresh_changed(everything=True)
+    db.session.commit()
     return dukcapil, dinkes, this_year
 
 

@@ -8,6 +8,10 @@ import importlib
 
 from celery import Celery, Task
 from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from complaints.services.core.after_commit import forget_pending, take_pending
 
 TASK_MODULES = (
     "complaints.tasks.health",
@@ -60,3 +64,21 @@ def hand_over(name: str, *args) -> bool:
         current_app.logger.warning("Task %s%r not queued now (%s)", name, args, exc)
         return False
     return True
+
+
+def _hand_over_pending(session: Session) -> None:
+    for name, args in take_pending(session):
+        hand_over(name, *args)
+
+
+def _forget_pending(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the whole transaction, not a savepoint
+        forget_pending(session)
+
+
+def init_hand_over_after_commit() -> None:
+    """What services asked for in a transaction (``services.core.after_commit``) is handed to the workers once that
+    transaction commits: e-mails leave only after the change they announce is kept, figures follow committed events."""
+    if not event.contains(Session, "after_commit", _hand_over_pending):
+        event.listen(Session, "after_commit", _hand_over_pending)
+        event.listen(Session, "after_soft_rollback", _forget_pending)

@@ -14,7 +14,9 @@ def refresh_figures() -> str:
         if not acquired:  # the running refresh, or beat's next one, picks up what this one would have
             return "skipped: another refresh is running"
         try:
-            return f"{live_figures.refresh_changed()} units"
+            units = live_figures.refresh_changed()
+            db.session.commit()
+            return f"{units} units"
         except Exception:
             db.session.rollback()
             raise

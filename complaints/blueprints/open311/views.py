@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from complaints.access import public
-from complaints.blueprints.open311 import bp
+from complaints.blueprints.open311 import bp, shapes
 from complaints.blueprints.reports.forms import ComplaintForm
 from complaints.extensions import csrf, db, limiter
 from complaints.models import ApiClient, Complaint, Region, SubstanceArea
@@ -31,14 +31,14 @@ FORMAT = "<any(json, xml):fmt>"
 
 def _format() -> str:
     fmt = (request.view_args or {}).get("fmt")
-    if fmt in open311.CONTENT_TYPES:
+    if fmt in shapes.CONTENT_TYPES:
         return fmt
     return "xml" if request.path.endswith(".xml") else "json"
 
 
 @bp.errorhandler(Open311Error)
 def open311_error(error: Open311Error):
-    return open311.render_errors(_format(), error.status, error.descriptions)
+    return shapes.render_errors(_format(), error.status, error.descriptions)
 
 
 @bp.errorhandler(HTTPException)
@@ -50,7 +50,7 @@ def http_error(error: HTTPException):
     texts = ERROR_TEXTS.get(code)
     description = str(texts[1]) if texts else error.name
     headers = {name: value for name, value in error.get_headers() if name.lower() == "retry-after"}
-    return open311.render_errors(_format(), code, [description], headers=headers)
+    return shapes.render_errors(_format(), code, [description], headers=headers)
 
 
 # --- discovery, services -----------------------------------------------------------------------------------------
@@ -60,14 +60,14 @@ def http_error(error: HTTPException):
 @public
 def discovery(fmt: str):
     endpoint = external_url("open311.discovery", fmt=fmt).rsplit("/", 1)[0]
-    return open311.render(fmt, "discovery", open311.discovery(endpoint))
+    return shapes.render(fmt, "discovery", open311.discovery(endpoint))
 
 
 @bp.get(f"/services.{FORMAT}")
 @public
 def services(fmt: str):
     open311.region_for(request.args.get("jurisdiction_id"))  # the same list everywhere, but a wrong one is a 404
-    return open311.render(fmt, "services", open311.service_list())
+    return shapes.render(fmt, "services", open311.service_list())
 
 
 @bp.get(f"/services/<service_code>.{FORMAT}")
@@ -75,7 +75,7 @@ def services(fmt: str):
 def service_definition(service_code: str, fmt: str):
     region = open311.region_for(request.args.get("jurisdiction_id"))
     area = open311.area_for(service_code)
-    return open311.render(fmt, "service_definition", open311.service_definition(area, region))
+    return shapes.render(fmt, "service_definition", open311.service_definition(area, region))
 
 
 # --- POST Service Request ----------------------------------------------------------------------------------------
@@ -124,7 +124,7 @@ def _filed(fmt: str, complaint: Complaint, status: int):
         "Location": url_for("open311.show_request", request_id=complaint.tracking_number, fmt=fmt),
         "Cache-Control": "no-store",
     }
-    return open311.render(fmt, "service_requests", open311.filing_response(complaint), status=status, headers=headers)
+    return shapes.render(fmt, "service_requests", open311.filing_response(complaint), status=status, headers=headers)
 
 
 @bp.post(f"/requests.{FORMAT}")
@@ -182,7 +182,7 @@ def list_requests(fmt: str):
     if more:  # the pagination extension: the next page, as a Link header (the body stays the spec's bare list)
         args = {**request.args.to_dict(), "page": str(query.page + 1)}
         headers["Link"] = f'<{url_for("open311.list_requests", fmt=fmt)}?{urlencode(args)}>; rel="next"'
-    return open311.render(fmt, "service_requests", open311.public_requests(found), headers=headers)
+    return shapes.render(fmt, "service_requests", open311.public_requests(found), headers=headers)
 
 
 @bp.get(f"/requests/<request_id>.{FORMAT}")
@@ -192,7 +192,7 @@ def show_request(request_id: str, fmt: str):
     complaint = open311.find_request(request_id)
     if complaint is None or (region is not None and complaint.region_id != region.id):
         raise Open311Error(404, _("No service request %(id)s.", id=request_id[:20]))
-    return open311.render(fmt, "service_requests", open311.public_requests([complaint]))
+    return shapes.render(fmt, "service_requests", open311.public_requests([complaint]))
 
 
 @bp.get(f"/tokens/<token>.{FORMAT}")
@@ -206,7 +206,7 @@ def token(token: str, fmt: str):
     complaint = open311.request_id_for_token(client, token) if client is not None else None
     if complaint is None:
         raise Open311Error(404, _("Unknown token %(token)s.", token=token[:40]))
-    return open311.render(fmt, "service_requests", [{"service_request_id": complaint.tracking_number, "token": token}])
+    return shapes.render(fmt, "service_requests", [{"service_request_id": complaint.tracking_number, "token": token}])
 
 
 @bp.get("/<path:anything>")

@@ -37,6 +37,7 @@ from complaints.models import (
 )
 from complaints.models.types import utcnow
 from complaints.services.casework.clocks import OPEN_STATUSES
+from complaints.services.core.after_commit import hand_over_after_commit
 from complaints.services.places.working_days import office_today
 
 #: The figures that add up across units and years (the counters below merge too).
@@ -232,9 +233,9 @@ def refresh_units(unit_ids: Iterable[int], today=None) -> int:
 
 
 def refresh_changed(*, everything: bool = False, today=None) -> int:
-    """Recompute the units that case events marked stale (or every unit with cases), and clear their marks;
-    commits. Returns the number of units recomputed. On PostgreSQL the marks are locked, so a second refresh waits
-    and then finds them gone."""
+    """Recompute the units that case events marked stale (or every unit with cases), and clear their marks; the
+    caller commits. Returns the number of units recomputed. On PostgreSQL the marks are locked, so a second refresh
+    waits and then finds them gone."""
     query = select(StaleUnit.id, StaleUnit.unit_id)
     if db.session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
@@ -246,7 +247,7 @@ def refresh_changed(*, everything: bool = False, today=None) -> int:
     count = refresh_units(unit_ids, today)
     if marks:
         db.session.execute(delete(StaleUnit).where(StaleUnit.id.in_([mark_id for mark_id, _unit in marks])))
-    db.session.commit()
+    db.session.flush()
     return count
 
 
@@ -255,26 +256,21 @@ _STALE = "figures_stale_units"
 
 def mark_stale(unit_id: int) -> None:
     """Called by history.record_event: the unit is marked in this transaction (once), and once it commits a refresh
-    is handed to a worker."""
+    is handed to a worker (if the broker is down, beat's periodic run catches up)."""
     marked = db.session.info.setdefault(_STALE, set())
     if unit_id not in marked:
         marked.add(unit_id)
         db.session.add(StaleUnit(unit_id=unit_id))
+        hand_over_after_commit("complaints.figures.refresh")
 
 
-def _after_commit(session: Session) -> None:
-    if session.info.pop(_STALE, None):
-        from complaints.tasks import hand_over
-
-        hand_over("complaints.figures.refresh")  # if the broker is down, beat's periodic run catches up
-
-
-def _after_rollback(session: Session, previous_transaction) -> None:
-    if previous_transaction.parent is None:
+def _forget_marks(session: Session, previous_transaction=None) -> None:
+    """After a commit, or a rollback of the whole transaction (not a savepoint), the next transaction marks afresh."""
+    if previous_transaction is None or previous_transaction.parent is None:
         session.info.pop(_STALE, None)
 
 
-def init_figures_refresh() -> None:
-    if not event.contains(Session, "after_commit", _after_commit):
-        event.listen(Session, "after_commit", _after_commit)
-        event.listen(Session, "after_soft_rollback", _after_rollback)
+def init_stale_marks() -> None:
+    if not event.contains(Session, "after_commit", _forget_marks):
+        event.listen(Session, "after_commit", _forget_marks)
+        event.listen(Session, "after_soft_rollback", _forget_marks)

@@ -14,19 +14,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from complaints.extensions import db
 from complaints.models import Complaint, OutboxMessage, OutboxStatus
 from complaints.models.types import utcnow
+from complaints.services.core.after_commit import hand_over_after_commit
 from complaints.services.core.mail import send_email
-
-_NEW_IDS = "outbox_new_ids"
 
 
 def queue_email(*, to: str, subject: str, body: str, kind: str, complaint: Complaint | None = None) -> OutboxMessage:
@@ -41,34 +38,8 @@ def queue_email(*, to: str, subject: str, body: str, kind: str, complaint: Compl
     )
     db.session.add(message)
     db.session.flush()
-    db.session.info.setdefault(_NEW_IDS, []).append(message.id)
+    hand_over_after_commit("complaints.notifications.deliver", message.id)  # if the broker is down, the relay sends it
     return message
-
-
-def _after_commit(session: Session) -> None:
-    ids = session.info.pop(_NEW_IDS, None)
-    if ids:
-        dispatch(ids)
-
-
-def _after_rollback(session: Session, previous_transaction) -> None:
-    if previous_transaction.parent is None:  # the whole transaction, not a savepoint
-        session.info.pop(_NEW_IDS, None)
-
-
-def init_outbox_dispatch() -> None:
-    """Hand new messages to the workers once, and only once, their transaction has committed."""
-    if not event.contains(Session, "after_commit", _after_commit):
-        event.listen(Session, "after_commit", _after_commit)
-        event.listen(Session, "after_soft_rollback", _after_rollback)
-
-
-def dispatch(ids: Iterable[int]) -> None:
-    """Queue delivery tasks; a broker that is down is logged, not raised (the relay will pick the rows up)."""
-    from complaints.tasks import hand_over
-
-    for message_id in ids:
-        hand_over("complaints.notifications.deliver", message_id)
 
 
 def _lock_pending(message_id: int) -> OutboxMessage | None:

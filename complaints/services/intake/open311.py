@@ -1,6 +1,6 @@
 """Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2): what other systems see of the service and how they
-file a report through it. The views in complaints/blueprints/open311 stay thin; the rules and both shapes (JSON and
-XML) are here.
+file a report through it. The rules are here; complaints/blueprints/open311 turns their answers into the spec's JSON
+and XML (``shapes``).
 
 - Services are the subject areas (``SubstanceArea``); a service definition lists what UU 37/2008 art. 24 asks of a
   report, as attributes, so that a client can build its form from it.
@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -64,8 +63,6 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 #: Service Discovery's ``changeset``: when this interface (services, definitions) last changed shape. Raise it
 #: with any change to the attributes below, so that clients refresh what they cache.
 CHANGESET = "2026-11-23T00:00:00+08:00"
-#: Content types as the spec's "Format Support" section gives them.
-CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 #: The spec's default is "a span of 90 days or first 1000 requests"; we page by ``page``/``page_size`` (the most
 #: widely implemented extension) and serve at most this many per page.
 MAX_PAGE_SIZE = 200
@@ -76,18 +73,6 @@ MAX_IDS = MAX_PAGE_SIZE
 #: Every area belongs to this one group: all are reports of maladministration by a public service unit.
 GROUP = "pelayanan_publik"
 
-#: In XML, the element of each item of a list, by the list's element (the spec's examples; JSON has plain arrays).
-LIST_ITEMS = {
-    "services": "service",
-    "service_requests": "request",
-    "errors": "error",
-    "attributes": "attribute",
-    "values": "value",
-    "endpoints": "endpoint",
-    "formats": "format",
-}
-# Characters XML 1.0 cannot carry at all, escaped or not.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ATTRIBUTE = re.compile(r"^attribute\[([A-Za-z0-9_]{1,40})\]$")
 
 
@@ -99,51 +84,6 @@ class Open311Error(Exception):
         super().__init__(*descriptions)
         self.status = status
         self.descriptions = [str(d) for d in descriptions]
-
-
-def error_body(status: int, descriptions: list[str]) -> list[dict]:
-    return [{"code": status, "description": description} for description in descriptions]
-
-
-# --- shapes -----------------------------------------------------------------------------------------------------
-
-
-def _xml_text(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return _NOT_XML.sub("", str(value))
-
-
-def _fill(element: ET.Element, value) -> None:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _fill(ET.SubElement(element, key), item)
-    elif isinstance(value, list):
-        child = LIST_ITEMS[element.tag]
-        for item in value:
-            _fill(ET.SubElement(element, child), item)
-    else:
-        element.text = _xml_text(value)
-
-
-def to_xml(root: str, data) -> bytes:
-    """The spec's XML: schemaless, no namespace, UTF-8 with its declaration; ElementTree escapes the text."""
-    element = ET.Element(root)
-    _fill(element, data)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(element, encoding="utf-8", xml_declaration=False)
-
-
-def render(fmt: str, root: str, data, *, status: int = 200, headers: dict | None = None):
-    """JSON (Flask's encoder) or XML, with the content types of the spec's "Format Support"."""
-    # The spec's order of fields, not the alphabet (Flask sorts keys by default).
-    body = to_xml(root, data) if fmt == "xml" else current_app.json.dumps(data, sort_keys=False)
-    return current_app.response_class(body, status=status, headers=headers or {}, content_type=CONTENT_TYPES[fmt])
-
-
-def render_errors(fmt: str, status: int, descriptions: list[str], headers=None):
-    return render(fmt, "errors", error_body(status, descriptions), status=status, headers=headers)
 
 
 def w3c(moment: datetime | None, timezone: str) -> str | None:
