@@ -81,10 +81,12 @@ def token_required(*names: str) -> Callable[[Callable], Callable]:
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
+            from complaints.extensions import db
             from complaints.services.accounts.api_tokens import user_for_token
 
             scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
             user = user_for_token(secret.strip()) if scheme.lower() == "bearer" else None
+            db.session.commit()  # the token's use is recorded, whatever the view does next
             if user is None:
                 abort(401)
             if user.role not in roles:

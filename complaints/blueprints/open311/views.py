@@ -101,6 +101,7 @@ def _client() -> ApiClient:
     if not secret:
         raise Open311Error(403, _("api_key was not provided."))
     client = api_tokens.client_for_key(secret)
+    db.session.commit()  # the key's use is recorded, whatever the filing does next
     if client is None:
         raise Open311Error(403, _("The api_key is not valid or has been revoked."))
     return client
@@ -203,6 +204,7 @@ def token(token: str, fmt: str):
     X-Api-Key, not the query string, so that it never lands in access logs."""
     secret = (request.headers.get("X-Api-Key") or "").strip()
     client = api_tokens.client_for_key(secret) if secret else None
+    db.session.commit()
     complaint = open311.request_id_for_token(client, token) if client is not None else None
     if complaint is None:
         raise Open311Error(404, _("Unknown token %(token)s.", token=token[:40]))

@@ -73,7 +73,6 @@ def _record_use(model, row_id: int, last_used) -> None:
     now = utcnow()
     if last_used is None or now - last_used > USE_RECORDED_EVERY:
         db.session.execute(update(model).where(model.id == row_id).values(last_used_at=now))
-        db.session.commit()
 
 
 def user_for_token(secret: str) -> User | None:
