@@ -10,7 +10,7 @@ from complaints.blueprints.units.forms import ActionReportForm, AnswerForm, Forw
 from complaints.extensions import db
 from complaints.models import Agreement, ClarificationRequest, Complaint, CorrectiveAction, JointReview, Region, User
 from complaints.services.casework.letters import clarification_letter_pdf
-from complaints.services.casework.workflow import reporter_label
+from complaints.services.casework.notifications import reporter_label
 from complaints.services.compliance import live_figures
 from complaints.services.core import uploads
 from complaints.services.core.errors import RuleError
