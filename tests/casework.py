@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from complaints.extensions import db
 from complaints.models import Complaint, Role, User
-from complaints.services.casework import workflow
+from complaints.services.casework import examination, final_report, verification
 from complaints.services.intake import reporter_actions
 from tests import factories
 
-ALL_CHECKS = {code: True for code in {**workflow.FORMAL_CHECKS, **workflow.MATERIAL_CHECKS}}
+ALL_CHECKS = {code: True for code in {**verification.FORMAL_CHECKS, **verification.MATERIAL_CHECKS}}
 
 
 class Staff:
@@ -19,31 +19,31 @@ class Staff:
         self.examiner: User = factories.user(Role.OFFICER)
 
     def register(self, case: Complaint) -> Complaint:
-        workflow.record_checks(case, ALL_CHECKS, by=self.supervisor)
-        workflow.register(case, by=self.supervisor)
+        verification.record_checks(case, ALL_CHECKS, by=self.supervisor)
+        verification.register(case, by=self.supervisor)
         db.session.commit()
         return case
 
     def examine(self, case: Complaint) -> Complaint:
         self.register(case)
-        workflow.assign_examiner(case, self.examiner, by=self.supervisor)
+        examination.assign_examiner(case, self.examiner, by=self.supervisor)
         db.session.commit()
         return case
 
     def notify(self, case: Complaint, conclusion: str = "Ditemukan penundaan berlarut.") -> Complaint:
         self.examine(case)
-        workflow.send_notice(case, conclusion, by=self.examiner)
+        examination.send_notice(case, conclusion, by=self.examiner)
         db.session.commit()
         return case
 
-    def find_maladministration(self, case: Complaint, *actions: workflow.PlannedAction):
+    def find_maladministration(self, case: Complaint, *actions: final_report.PlannedAction):
         """Issue a final report finding undue delay, with these corrective actions (one for the unit by default)."""
-        report = workflow.issue_final_report(
+        report = final_report.issue_final_report(
             case,
             conclusion="found",
             summary="Temuan",
             form_codes=["penundaan_berlarut"],
-            actions=actions or [workflow.PlannedAction("unit", "Kepala Disdukcapil", "Terbitkan KTP")],
+            actions=actions or [final_report.PlannedAction("unit", "Kepala Disdukcapil", "Terbitkan KTP")],
             by=self.supervisor,
         )
         db.session.commit()

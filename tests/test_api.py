@@ -12,7 +12,7 @@ from sqlalchemy import select
 from complaints.extensions import db
 from complaints.models import Agreement, ApiToken, Role, UnitKind
 from complaints.services.accounts import api_tokens
-from complaints.services.casework import workflow
+from complaints.services.casework import examination
 from complaints.services.places.working_days import office_today
 from tests import factories
 from tests.casework import Staff
@@ -42,11 +42,11 @@ def world(seeded, client):
         email=REPORTER["email"],
     )
     staff.examine(a)
-    workflow.request_clarification(a, "Mengapa KTP belum terbit?", by=staff.examiner)
+    examination.request_clarification(a, "Mengapa KTP belum terbit?", by=staff.examiner)
     db.session.commit()
     b = filed_against(client, baubau, email="b@example.org")
     staff.examine(b)
-    workflow.request_clarification(b, "Mengapa?", by=staff.examiner)
+    examination.request_clarification(b, "Mengapa?", by=staff.examiner)
     db.session.commit()
     c = filed_against(client, kendari, email="c@example.org")
     db.session.commit()

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from complaints.extensions import db
 from complaints.models import Agreement, Complaint, Role
 from complaints.services.accounts import api_tokens
-from complaints.services.casework import workflow
+from complaints.services.casework import examination
 from tests import factories
 from tests.casework import Staff
 from tests.filing import file_complaint
@@ -34,7 +34,7 @@ def api_schema(app, seeded, client):
         assert file_complaint(client, email=f"p{n}@example.org", confidential=confidential).status_code == 302
     cases = db.session.scalars(select(Complaint).order_by(Complaint.id)).all()
     staff.examine(cases[0])
-    workflow.request_clarification(cases[0], "Pertanyaan", by=staff.examiner)
+    examination.request_clarification(cases[0], "Pertanyaan", by=staff.examiner)
     db.session.commit()
     staff.register(cases[1])
     holders = {

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from complaints.extensions import db
 from complaints.models import Complaint, Role
-from complaints.services.casework import workflow
+from complaints.services.casework import examination
 from tests import factories
 from tests.casework import Staff
 from tests.factories import PASSWORD
@@ -25,7 +25,7 @@ def test_unit_head_answers_a_request_and_the_officer_sees_it(browser, live_serve
     assert file_complaint(client, confidential="y").status_code == 302
     case = db.session.scalar(select(Complaint))
     staff.examine(case)
-    workflow.request_clarification(case, "Mengapa KTP pelapor belum terbit?", by=staff.examiner)
+    examination.request_clarification(case, "Mengapa KTP pelapor belum terbit?", by=staff.examiner)
     db.session.commit()
     letter = tmp_path / "jawaban dinas.pdf"
     letter.write_bytes(PDF)

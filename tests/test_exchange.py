@@ -23,7 +23,7 @@ from complaints.models import (
     RegionKind,
     Role,
 )
-from complaints.services.casework import clocks, workflow
+from complaints.services.casework import clocks, examination, final_report, monitoring, verification
 from complaints.services.portal import data_exchange, inbox
 from tests import factories
 from tests.casework import Staff
@@ -67,7 +67,7 @@ def filed(client, **filing) -> Complaint:
 def asked(staff: Staff, case: Complaint) -> Complaint:
     """Examined, with a clarification request to the unit: the case has been brought to the region."""
     staff.examine(case)
-    workflow.request_clarification(case, "Mengapa KTP belum terbit?", by=staff.examiner)
+    examination.request_clarification(case, "Mengapa KTP belum terbit?", by=staff.examiner)
     db.session.commit()
     return case
 
@@ -101,26 +101,26 @@ def test_rows_follow_each_case_of_the_region_through_its_stages(app, client, peo
     received = filed(client)
 
     examined = staff.examine(filed(client))
-    request = workflow.request_clarification(examined, "Mengapa KTP belum terbit?", by=staff.examiner)
+    request = examination.request_clarification(examined, "Mengapa KTP belum terbit?", by=staff.examiner)
     db.session.commit()
     inbox.answer_request(request, "Blangko tiba pekan depan.", [], by=head)
-    workflow.assign_examiner(examined, staff.examiner, by=staff.supervisor)  # again: the stage does not restart
+    examination.assign_examiner(examined, staff.examiner, by=staff.supervisor)  # again: the stage does not restart
     db.session.commit()
 
     monitored = staff.ready_for_final_report(filed(client, evidence=[upload(PDF, "bukti.pdf")]))
     staff.find_maladministration(
         monitored,
-        workflow.PlannedAction("unit", "Kepala Disdukcapil", "Terbitkan KTP"),
-        workflow.PlannedAction("unit", "Kepala Disdukcapil", "Perbaiki standar pelayanan"),
+        final_report.PlannedAction("unit", "Kepala Disdukcapil", "Terbitkan KTP"),
+        final_report.PlannedAction("unit", "Kepala Disdukcapil", "Perbaiki standar pelayanan"),
     )
     first_action = db.session.scalars(
         select(CorrectiveAction).where(CorrectiveAction.complaint_id == monitored.id).order_by(CorrectiveAction.id)
     ).first()
-    workflow.record_verdict(first_action, "implemented", "Terbukti", by=staff.examiner)
+    monitoring.record_verdict(first_action, "implemented", "Terbukti", by=staff.examiner)
     db.session.commit()
 
     rejected = filed(client)
-    workflow.reject(rejected, "bukan_kewenangan", "Bukan kewenangan", by=staff.supervisor)
+    verification.reject(rejected, "bukan_kewenangan", "Bukan kewenangan", by=staff.supervisor)
     db.session.commit()
 
     baubau = factories.unit("74.72")
@@ -153,9 +153,9 @@ def test_rows_follow_each_case_of_the_region_through_its_stages(app, client, peo
         today,
         today,
     )
-    verification = clocks.running_clock(received, "verification")
+    verification_clock = clocks.running_clock(received, "verification")
     assert (row.next_due_on, row.next_due_actor, row.next_due_clock) == (
-        verification.due_on,
+        verification_clock.due_on,
         Actor.OMBUDSMAN,
         "verification",
     )

@@ -4,7 +4,7 @@ from sqlalchemy import select, text
 
 from complaints.extensions import db
 from complaints.models import CaseEvent, Complaint, Role
-from complaints.services.casework import workflow
+from complaints.services.casework import verification
 from complaints.services.casework.history import GENESIS, event_hash, verify_history
 from tests import factories
 from tests.filing import file_complaint
@@ -15,7 +15,7 @@ def two_cases_with_history(client):
         assert file_complaint(client, email=email).status_code == 302
     officer = factories.user(Role.OFFICER)
     for complaint in db.session.scalars(select(Complaint)):
-        workflow.request_documents(complaint, "Bukti pengaduan", by=officer)
+        verification.request_documents(complaint, "Bukti pengaduan", by=officer)
     db.session.commit()
     return db.session.scalars(select(Complaint).order_by(Complaint.id)).all()
 

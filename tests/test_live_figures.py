@@ -25,7 +25,7 @@ from complaints.models import (
     UnitKind,
     Verdict,
 )
-from complaints.services.casework import workflow
+from complaints.services.casework import examination, opening
 from complaints.services.compliance import live_figures, region_profiles
 from complaints.services.places.working_days import office_today
 from tests.casework import Staff
@@ -39,7 +39,7 @@ def kendari(kind: UnitKind) -> ServiceUnit:
 
 
 def own_motion(staff: Staff, unit: ServiceUnit, received: date, *, form=None, area="administrasi_kependudukan"):
-    case = workflow.open_case(
+    case = opening.open_case(
         CaseKind.OWN_MOTION,
         unit_id=unit.id,
         event_date=received,
@@ -54,13 +54,13 @@ def own_motion(staff: Staff, unit: ServiceUnit, received: date, *, form=None, ar
 
 
 def closed_after(staff: Staff, case, days: int):
-    workflow.resolved_by_unit(case, "Sudah diselesaikan", by=staff.supervisor)
+    examination.resolved_by_unit(case, "Sudah diselesaikan", by=staff.supervisor)
     case.closed_at = case.received_at + timedelta(days=days)
     db.session.commit()
 
 
 def request(staff: Staff, case) -> ClarificationRequest:
-    made = workflow.request_clarification(case, "Mohon penjelasan", by=staff.examiner)
+    made = examination.request_clarification(case, "Mohon penjelasan", by=staff.examiner)
     db.session.commit()
     return made
 
@@ -129,9 +129,9 @@ def constructed(seeded, client):
     for case, days in zip(a[:3], (10, 20, 31), strict=True):
         closed_after(staff, case, days)
     on_time = request(staff, a[3])
-    workflow.record_clarification_answer(on_time, "Jawaban", by=staff.examiner)
+    examination.record_clarification_answer(on_time, "Jawaban", by=staff.examiner)
     late = request(staff, a[4])
-    workflow.record_clarification_answer(late, "Jawaban terlambat", by=staff.examiner)
+    examination.record_clarification_answer(late, "Jawaban terlambat", by=staff.examiner)
     run_late(late.clock, today)
     unanswered = request(staff, a[5])
     run_late(unanswered.clock, today)
@@ -144,7 +144,7 @@ def constructed(seeded, client):
     b = [own_motion(staff, dinkes, date(this_year - 1, 6, 1 + i), area="kesehatan") for i in range(2)]
     closed_after(staff, b[0], 5)
     answered = request(staff, b[1])
-    workflow.record_clarification_answer(answered, "Jawaban", by=staff.examiner)
+    examination.record_clarification_answer(answered, "Jawaban", by=staff.examiner)
     db.session.commit()
 
     assert file_complaint(client, email="online@example.org").status_code == 302  # received, never registered
@@ -273,7 +273,7 @@ def test_overdue_items_are_counted_until_met(app, constructed):
             Clock.due_on < office_today(),
         )
     )
-    workflow.record_clarification_answer(request_, "Akhirnya dijawab", by=Staff().supervisor)
+    examination.record_clarification_answer(request_, "Akhirnya dijawab", by=Staff().supervisor)
     db.session.commit()
     with app.test_request_context():
         assert unit_in(record_of(this_year), dukcapil).overdue_open == 0

@@ -29,7 +29,7 @@ from complaints.models import (
 )
 from complaints.models.types import utcnow
 from complaints.services.accounts import api_tokens
-from complaints.services.casework import workflow
+from complaints.services.casework import opening
 from complaints.services.intake import reporter_actions
 from complaints.services.places.working_days import office_today
 from tests import factories
@@ -624,7 +624,7 @@ def test_the_list_is_paged(client, api_key):
 def test_the_office_s_own_cases_are_not_service_requests(client, api_key):
     filed = filed_through_open311(client, api_key)
     officer = factories.user("officer")
-    own = workflow.open_case(
+    own = opening.open_case(
         CaseKind.OWN_MOTION,
         unit_id=kendari_disdukcapil().id,
         event_date=office_today(),

@@ -19,7 +19,7 @@ from complaints.models import (
     Role,
     UnitKind,
 )
-from complaints.services.casework import clocks, sweep, workflow
+from complaints.services.casework import clocks, examination, final_report, monitoring, sweep, verification
 from complaints.services.compliance import live_figures
 from complaints.services.portal import inbox
 from complaints.tasks.portal import send_liaison_digests
@@ -41,9 +41,9 @@ def with_corrective_action(case, staff, head):
     for request in db.session.scalars(select(ClarificationRequest).where(ClarificationRequest.complaint_id == case.id)):
         if request.status.value == "open":
             inbox.answer_request(request, "Jawaban unit", [], by=head)
-    workflow.send_notice(case, "Kesimpulan", by=staff.examiner)
+    examination.send_notice(case, "Kesimpulan", by=staff.examiner)
     reporter_actions.respond_to_notice(case, "Setuju", [])
-    staff.find_maladministration(case, workflow.PlannedAction("unit", "Kepala Disdukcapil", "Terbitkan KTP"))
+    staff.find_maladministration(case, final_report.PlannedAction("unit", "Kepala Disdukcapil", "Terbitkan KTP"))
     return db.session.scalar(select(CorrectiveAction).where(CorrectiveAction.complaint_id == case.id))
 
 
@@ -56,7 +56,7 @@ def logged_in(app, user):
 def test_a_unit_head_answers_with_a_document_and_the_officer_sees_it(app, client, people):
     staff, head, _ = people
     case = examined_case(client, staff)
-    request = workflow.request_clarification(case, "Mengapa KTP belum terbit?", by=staff.examiner)
+    request = examination.request_clarification(case, "Mengapa KTP belum terbit?", by=staff.examiner)
     db.session.commit()
     portal_client = logged_in(app, head)
     inbox = portal_client.get("/unit-saya").get_data(as_text=True)
@@ -94,11 +94,11 @@ def test_a_unit_head_answers_with_a_document_and_the_officer_sees_it(app, client
 def test_a_unit_head_reports_a_corrective_action_and_sees_the_verdict(app, client, people):
     staff, head, _ = people
     case = examined_case(client, staff)
-    workflow.send_notice(case, "Kesimpulan", by=staff.examiner)
+    examination.send_notice(case, "Kesimpulan", by=staff.examiner)
     from complaints.services.intake import reporter_actions
 
     reporter_actions.respond_to_notice(case, "Setuju", [])
-    staff.find_maladministration(case, workflow.PlannedAction("unit", "Kepala Disdukcapil", "Terbitkan KTP"))
+    staff.find_maladministration(case, final_report.PlannedAction("unit", "Kepala Disdukcapil", "Terbitkan KTP"))
     action = db.session.scalar(select(CorrectiveAction))
     portal_client = logged_in(app, head)
     assert "Tindakan korektif" in portal_client.get("/unit-saya").get_data(as_text=True)
@@ -118,7 +118,7 @@ def test_a_unit_head_reports_a_corrective_action_and_sees_the_verdict(app, clien
         content_type="multipart/form-data",
     )
     assert done.status_code == 302
-    workflow.record_verdict(db.session.get(CorrectiveAction, action.id), "implemented", "Terbukti", by=staff.examiner)
+    monitoring.record_verdict(db.session.get(CorrectiveAction, action.id), "implemented", "Terbukti", by=staff.examiner)
     db.session.commit()
     page = portal_client.get(f"/portal/tindakan/{action.id}").get_data(as_text=True)
     assert "KTP telah diterbitkan." in page and "dilaksanakan" in page and "Terbukti" in page
@@ -127,7 +127,7 @@ def test_a_unit_head_reports_a_corrective_action_and_sees_the_verdict(app, clien
 def test_reach_stops_at_the_unit_and_the_region(app, client, people):
     staff, head, liaison = people
     case = examined_case(client, staff)
-    request = workflow.request_clarification(case, "Pertanyaan", by=staff.examiner)
+    request = examination.request_clarification(case, "Pertanyaan", by=staff.examiner)
     db.session.commit()
     evidence = next(a for a in case.attachments if a.kind.value == "evidence")
     other_head = factories.user(Role.UNIT_HEAD, units=[factories.unit(kind=UnitKind.DPMPTSP)])
@@ -175,7 +175,7 @@ def test_no_page_or_document_a_unit_can_reach_names_a_confidential_reporter(app,
         phone="0813 9999 1111",
         email="zulaikha@example.org",
     )
-    request = workflow.request_clarification(case, "Pertanyaan untuk unit", by=staff.examiner)
+    request = examination.request_clarification(case, "Pertanyaan untuk unit", by=staff.examiner)
     db.session.commit()
     secrets = [
         case.reporter.full_name,
@@ -211,7 +211,7 @@ def test_no_page_or_document_a_unit_can_reach_names_a_confidential_reporter(app,
 def test_a_liaison_forwards_an_item_to_a_unit_head(app, client, people):
     staff, head, liaison = people
     case = examined_case(client, staff)
-    request = workflow.request_clarification(case, "Pertanyaan", by=staff.examiner)
+    request = examination.request_clarification(case, "Pertanyaan", by=staff.examiner)
     db.session.commit()
     liaison_client = logged_in(app, liaison)
     assert (
@@ -232,7 +232,7 @@ def test_a_liaison_forwards_an_item_to_a_unit_head(app, client, people):
 def test_the_daily_digest_goes_once_per_liaison_per_day(app, client, people):
     staff, _, liaison = people
     case = examined_case(client, staff)
-    workflow.request_clarification(case, "Pertanyaan", by=staff.examiner)
+    examination.request_clarification(case, "Pertanyaan", by=staff.examiner)
     db.session.commit()
     due = clocks.running_clock(case, "clarification").due_on
     day = due - timedelta(days=1)  # due soon
@@ -253,18 +253,18 @@ def test_the_units_record_counts_what_happened(app, client, people):
     staff, head, _ = people
     first = examined_case(client, staff, email="a@example.org")
     second = examined_case(client, staff, email="b@example.org")
-    answered = workflow.request_clarification(first, "Satu", by=staff.examiner)
+    answered = examination.request_clarification(first, "Satu", by=staff.examiner)
     db.session.commit()
     from complaints.services.portal.inbox import answer_request
 
     answer_request(answered, "Jawaban", [], by=head)
-    late = workflow.request_clarification(second, "Dua", by=staff.examiner)
+    late = examination.request_clarification(second, "Dua", by=staff.examiner)
     db.session.commit()
     sweep.sweep(today=late.clock.due_on + timedelta(days=1))  # unanswered: a second request goes out
     file_complaint(client, email="c@example.org")
     third = db.session.scalar(select(Complaint).order_by(Complaint.id.desc()))
-    workflow.record_checks(third, {}, by=staff.supervisor)
-    workflow.reject(third, "bukan_kewenangan", "Bukan kewenangan", by=staff.supervisor)
+    verification.record_checks(third, {}, by=staff.supervisor)
+    verification.reject(third, "bukan_kewenangan", "Bukan kewenangan", by=staff.supervisor)
     db.session.commit()
     [row] = live_figures.unit_figures([head.units[0].id])
     # By hand: 2 registered cases (the third was rejected unregistered, no finding about the unit), none closed;
@@ -285,7 +285,7 @@ def test_quarterly_joint_reviews_name_no_reporter_and_are_built_once(app, client
 
     staff, head, liaison = people
     case = examined_case(client, staff, confidential="y", full_name="Zulaikha Rahmawati", email="zulaikha@example.org")
-    workflow.request_clarification(case, "Pertanyaan", by=staff.examiner)
+    examination.request_clarification(case, "Pertanyaan", by=staff.examiner)
     db.session.commit()
     first_of_quarter = office_today().replace(day=1, month=((office_today().month - 1) // 3) * 3 + 1)
     built = joint_reviews.build_quarterly_reviews(today=first_of_quarter)
@@ -324,7 +324,7 @@ def test_what_the_reporter_sends_later_stays_with_the_ombudsman_when_confidentia
     staff, head, liaison = people
     assert file_complaint(client, confidential="y").status_code == 302
     case = db.session.scalar(select(Complaint))
-    workflow.request_documents(case, "KTP ulang", by=staff.examiner)
+    verification.request_documents(case, "KTP ulang", by=staff.examiner)
     db.session.commit()
     client.post(
         f"/lacak/{case.tracking_number}/dokumen",
@@ -334,7 +334,7 @@ def test_what_the_reporter_sends_later_stays_with_the_ombudsman_when_confidentia
     later = next(a for a in db.session.get(Complaint, case.id).attachments if a.kind.value == "supplement")
     assert later.private
     staff.examine(db.session.get(Complaint, case.id))
-    request = workflow.request_clarification(db.session.get(Complaint, case.id), "Pertanyaan", by=staff.examiner)
+    request = examination.request_clarification(db.session.get(Complaint, case.id), "Pertanyaan", by=staff.examiner)
     db.session.commit()
     for user in (head, liaison):
         portal_client = logged_in(app, user)
@@ -345,11 +345,11 @@ def test_what_the_reporter_sends_later_stays_with_the_ombudsman_when_confidentia
 def test_actions_for_other_bodies_and_forwarding_stay_with_the_right_people(app, client, people):
     staff, head, liaison = people
     case = examined_case(client, staff)
-    workflow.send_notice(case, "Kesimpulan", by=staff.examiner)
+    examination.send_notice(case, "Kesimpulan", by=staff.examiner)
     from complaints.services.intake import reporter_actions
 
     reporter_actions.respond_to_notice(case, "Setuju", [])
-    staff.find_maladministration(case, workflow.PlannedAction("superior", "Wali Kota Kendari", "Awasi SOP"))
+    staff.find_maladministration(case, final_report.PlannedAction("superior", "Wali Kota Kendari", "Awasi SOP"))
     action = db.session.scalar(select(CorrectiveAction))
     portal_client = logged_in(app, head)
     assert "Tindakan korektif" not in portal_client.get("/unit-saya").get_data(as_text=True)

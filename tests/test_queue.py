@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from complaints.extensions import db
 from complaints.models import Complaint, Role
-from complaints.services.casework import clocks, workflow
+from complaints.services.casework import clocks, examination, verification
 from tests import factories
 from tests.casework import Staff
 from tests.filing import file_complaint, form_data
@@ -24,8 +24,10 @@ def test_queue_filters_sorts_and_counts(app, client, seeded):
     file_complaint(client, email="c@example.org", suspected_form_code="permintaan_imbalan")
     a, b, c = db.session.scalars(select(Complaint).order_by(Complaint.id)).all()
     staff.examine(b)
-    workflow.request_clarification(b, "Pertanyaan", by=staff.examiner)  # due in 14 days
-    workflow.request_documents(c, "Bukti", by=staff.examiner)  # the verification clock waits; 30 days for the reporter
+    examination.request_clarification(b, "Pertanyaan", by=staff.examiner)  # due in 14 days
+    verification.request_documents(
+        c, "Bukti", by=staff.examiner
+    )  # the verification clock waits; 30 days for the reporter
     db.session.commit()
 
     officer = app.test_client()

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from complaints.extensions import db
 from complaints.models import Agreement, Complaint, Office, Province, Role, UnitKind
 from complaints.services.accounts import api_tokens
-from complaints.services.casework import reach, workflow
+from complaints.services.casework import examination, reach
 from complaints.services.places.working_days import office_today
 from tests import factories
 from tests.casework import Staff
@@ -59,7 +59,7 @@ def world(seeded, client):
     ):
         case = filed_against(client, unit_, email=f"{name}@example.org", **extra)
         staff.examine(case)
-        workflow.request_clarification(case, "Mengapa?", by=staff.examiner)
+        examination.request_clarification(case, "Mengapa?", by=staff.examiner)
         db.session.commit()
         cases[name] = case
     elsewhere = Province(code="73", name="Sulawesi Selatan", timezone="Asia/Makassar")

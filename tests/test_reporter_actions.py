@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from complaints.extensions import db
 from complaints.models import CaseEvent, CaseStatus, Clock, ClockStatus, Complaint, OutboxMessage, Role, User
-from complaints.services.casework import clocks, workflow
+from complaints.services.casework import clocks, verification
 from complaints.services.core.errors import RuleError
 from complaints.services.places.working_days import add_days
 from tests import factories
@@ -30,7 +30,7 @@ def clock(complaint, kind):
 def test_documents_requested_then_supplied_moves_the_clocks(client, filed):
     officer = factories.user(Role.OFFICER)
     before_due = clock(filed, "verification").due_on
-    workflow.request_documents(filed, "Fotokopi bukti pengaduan ke Disdukcapil", by=officer)
+    verification.request_documents(filed, "Fotokopi bukti pengaduan ke Disdukcapil", by=officer)
     db.session.commit()
     complaint = db.session.get(Complaint, filed.id)
     assert complaint.status is CaseStatus.DOCUMENTS_REQUESTED
@@ -95,8 +95,8 @@ def test_rating_only_once_and_only_when_closed(client, filed):
     early = client.post(f"/lacak/{filed.tracking_number}/nilai", data={"rating": "5"})
     assert early.status_code == 422 and db.session.get(Complaint, filed.id).rating is None
     staff = Staff()
-    workflow.record_checks(filed, {}, by=staff.supervisor)
-    workflow.reject(filed, "bukan_kewenangan", "Bukan kewenangan Ombudsman.", by=staff.supervisor)
+    verification.record_checks(filed, {}, by=staff.supervisor)
+    verification.reject(filed, "bukan_kewenangan", "Bukan kewenangan Ombudsman.", by=staff.supervisor)
     db.session.commit()
     for bad in ("0", "6", "abc", ""):
         assert client.post(f"/lacak/{filed.tracking_number}/nilai", data={"rating": bad}).status_code == 422
@@ -130,10 +130,10 @@ def test_answering_the_notice_before_the_final_report(client, filed):
 def test_request_documents_refuses_the_wrong_state(filed):
     officer = factories.user(Role.OFFICER)
     with pytest.raises(RuleError):
-        workflow.request_documents(filed, "   ", by=officer)
+        verification.request_documents(filed, "   ", by=officer)
     filed.status = CaseStatus.EXAMINATION
     with pytest.raises(RuleError):
-        workflow.request_documents(filed, "KTP", by=officer)
+        verification.request_documents(filed, "KTP", by=officer)
 
 
 def test_registered_citizen_sees_reports_filed_earlier_once_the_email_is_confirmed(app, client, seeded):
@@ -179,7 +179,7 @@ def test_a_withdrawn_report_cannot_be_rated(client, filed):
 
 
 def test_documents_supplied_later_are_bounded(app, client, filed):
-    workflow.request_documents(filed, "Bukti", by=factories.user(Role.OFFICER))
+    verification.request_documents(filed, "Bukti", by=factories.user(Role.OFFICER))
     db.session.commit()
     too_many = client.post(
         f"/lacak/{filed.tracking_number}/dokumen",

@@ -1,6 +1,6 @@
 """Every transition allowed for its roles and states, and refused for all others.
 
-The expectations are written out here, independently of ``workflow.ACTIONS``: a change to who may do what must
+The expectations are written out here, independently of ``permissions.ACTIONS``: a change to who may do what must
 change this table too.
 """
 
@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from complaints.extensions import db
 from complaints.models import CaseEvent, CaseStatus, Complaint, Office, Province, Role, User
-from complaints.services.casework import workflow
+from complaints.services.casework import examination, permissions, verification
 from complaints.services.core.errors import RuleError
 from tests import factories
 from tests.casework import Staff
@@ -46,7 +46,7 @@ EXPECTED = {
 
 
 def test_the_table_covers_every_action():
-    assert set(EXPECTED) == set(workflow.ACTIONS)
+    assert set(EXPECTED) == set(permissions.ACTIONS)
 
 
 @pytest.mark.parametrize("action", sorted(EXPECTED))
@@ -62,7 +62,7 @@ def test_each_action_for_every_role_and_status(action):
                     and status in statuses
                     and (not examiner_only or is_examiner or role is Role.SUPERVISOR)
                 )
-                assert workflow.allowed(case, action, user) is expected, (action, role, status, is_examiner)
+                assert permissions.allowed(case, action, user) is expected, (action, role, status, is_examiner)
 
 
 @pytest.mark.parametrize("action", sorted(EXPECTED))
@@ -70,7 +70,7 @@ def test_staff_of_another_office_are_refused(action):
     roles, statuses, _ = EXPECTED[action]
     user = User(id=7, role=Role.SUPERVISOR, office_id=2)
     case = Complaint(status=next(iter(statuses)), office_id=1, examiner_id=7)
-    assert not workflow.allowed(case, action, user)
+    assert not permissions.allowed(case, action, user)
 
 
 def test_a_refused_change_changes_nothing(client, seeded):
@@ -79,12 +79,12 @@ def test_a_refused_change_changes_nothing(client, seeded):
     staff = Staff()
     events = db.session.scalar(select(func.count()).select_from(CaseEvent))
     refused = [
-        lambda: workflow.register(case, by=staff.examiner),  # officers may not register
-        lambda: workflow.register(case, by=staff.supervisor),  # formal checks not recorded
-        lambda: workflow.assign_examiner(case, staff.examiner, by=staff.supervisor),  # not registered yet
-        lambda: workflow.send_notice(case, "x", by=staff.examiner),
-        lambda: workflow.reject(case, "dicabut_pelapor_bukan", "x", by=staff.supervisor),
-        lambda: workflow.transfer(case, case.office, "x", by=staff.supervisor),  # the same office
+        lambda: verification.register(case, by=staff.examiner),  # officers may not register
+        lambda: verification.register(case, by=staff.supervisor),  # formal checks not recorded
+        lambda: examination.assign_examiner(case, staff.examiner, by=staff.supervisor),  # not registered yet
+        lambda: examination.send_notice(case, "x", by=staff.examiner),
+        lambda: verification.reject(case, "dicabut_pelapor_bukan", "x", by=staff.supervisor),
+        lambda: verification.transfer(case, case.office, "x", by=staff.supervisor),  # the same office
     ]
     for attempt in refused:
         with pytest.raises(RuleError):
@@ -102,8 +102,8 @@ def test_another_officer_is_not_the_examiner(client, seeded):
     staff.examine(case)
     colleague = factories.user(Role.OFFICER)
     with pytest.raises(RuleError):
-        workflow.request_clarification(case, "Pertanyaan", by=colleague)
-    workflow.request_clarification(case, "Pertanyaan", by=staff.supervisor)  # supervisors may always act
+        examination.request_clarification(case, "Pertanyaan", by=colleague)
+    examination.request_clarification(case, "Pertanyaan", by=staff.supervisor)  # supervisors may always act
 
 
 def test_other_roles_cannot_reach_the_case_pages(app, client, seeded):

@@ -22,7 +22,7 @@ from complaints.models import (
     OutboxMessage,
     Role,
 )
-from complaints.services.casework import clocks, sweep, workflow
+from complaints.services.casework import clocks, examination, final_report, monitoring, opening, sweep, verification
 from complaints.services.core.errors import RuleError
 from complaints.services.places.working_days import add_days
 from tests import factories
@@ -90,7 +90,7 @@ def test_journey_from_filing_to_rejection_at_verification(app, filed, staff):
 
 
 def test_missing_documents_not_supplied_close_the_report(filed, staff):
-    workflow.request_documents(filed, "Bukti pengaduan ke Disdukcapil", by=staff.examiner)
+    verification.request_documents(filed, "Bukti pengaduan ke Disdukcapil", by=staff.examiner)
     db.session.commit()
     completion = clock_of(filed, "completion")
     assert completion.due_on == completion.start_on + timedelta(days=30)  # UU 37/2008 art. 25: 30 days
@@ -212,7 +212,7 @@ def test_journey_through_examination_final_report_recommendation_and_closure(app
 
 def test_an_unanswered_request_brings_a_second_one_then_the_summons_warning(filed, staff):
     staff.examine(filed)
-    workflow.request_clarification(filed, "Pertanyaan", by=staff.examiner)
+    examination.request_clarification(filed, "Pertanyaan", by=staff.examiner)
     db.session.commit()
     first = clock_of(filed, "clarification")
     sweep.sweep(today=first.due_on + timedelta(days=1))
@@ -223,9 +223,9 @@ def test_an_unanswered_request_brings_a_second_one_then_the_summons_warning(file
     alert = only(OutboxMessage, kind="supervisor_alert")
     assert alert.recipient == staff.supervisor.email and "pemanggilan" in alert.body
     with pytest.raises(RuleError):
-        workflow.request_clarification(filed, "Ketiga", by=staff.examiner)
+        examination.request_clarification(filed, "Ketiga", by=staff.examiner)
     for _ in range(3):
-        workflow.record_summons(filed, "Panggilan", by=staff.examiner)
+        examination.record_summons(filed, "Panggilan", by=staff.examiner)
     db.session.commit()
     last = db.session.scalar(
         select(CaseEvent).where(CaseEvent.type == "summons_recorded").order_by(CaseEvent.seq.desc())
@@ -238,7 +238,7 @@ def test_an_agreement_sets_the_clarification_term_for_its_region(filed, staff):
     agreement.clock_terms = {"clarification": {"days": 10, "day_type": "working"}}
     db.session.commit()
     staff.examine(filed)
-    workflow.request_clarification(filed, "Pertanyaan", by=staff.examiner)
+    examination.request_clarification(filed, "Pertanyaan", by=staff.examiner)
     db.session.commit()
     clock = clock_of(filed, "clarification")
     assert (clock.days, clock.day_type.value, clock.agreement_id) == (10, "working", agreement.id)
@@ -250,7 +250,7 @@ def test_old_rule_set_gives_one_more_monitoring_period(filed, staff):
     staff.ready_for_final_report(filed)
     filed.rule_set = clocks.OLD_RULE_SET  # a case registered before the switch-over keeps the old rules
     db.session.commit()
-    staff.find_maladministration(filed, workflow.PlannedAction("unit", "Kepala Disdukcapil", "Terbitkan KTP"))
+    staff.find_maladministration(filed, final_report.PlannedAction("unit", "Kepala Disdukcapil", "Terbitkan KTP"))
     first = clock_of(filed, "corrective_action")
     assert (first.days, first.day_type.value) == (30, "calendar")
     assert only(Complaint, id=filed.id).status is CaseStatus.CORRECTIVE_MONITORING
@@ -265,11 +265,13 @@ def test_old_rule_set_gives_one_more_monitoring_period(filed, staff):
 def test_no_maladministration_closes_the_case(filed, staff):
     staff.ready_for_final_report(filed)
     with pytest.raises(RuleError):
-        workflow.issue_final_report(
+        final_report.issue_final_report(
             filed, conclusion="not_found", summary="x", form_codes=["tidak_patut"], by=staff.supervisor
         )
     db.session.rollback()
-    report = workflow.issue_final_report(filed, conclusion="not_found", summary="Tidak terbukti.", by=staff.supervisor)
+    report = final_report.issue_final_report(
+        filed, conclusion="not_found", summary="Tidak terbukti.", by=staff.supervisor
+    )
     db.session.commit()
     assert report.title == "LHP"
     case = db.session.get(Complaint, filed.id)
@@ -279,22 +281,22 @@ def test_no_maladministration_closes_the_case(filed, staff):
 def test_closing_after_monitoring_needs_every_action_implemented(filed, staff):
     staff.ready_for_final_report(filed)
     staff.find_maladministration(
-        filed, workflow.PlannedAction("unit", "Kepala", "A"), workflow.PlannedAction("unit", "Kepala", "B")
+        filed, final_report.PlannedAction("unit", "Kepala", "A"), final_report.PlannedAction("unit", "Kepala", "B")
     )
     actions = db.session.scalars(select(CorrectiveAction).order_by(CorrectiveAction.id)).all()
-    workflow.record_verdict(actions[0], "implemented", "Sudah", by=staff.examiner)
+    monitoring.record_verdict(actions[0], "implemented", "Sudah", by=staff.examiner)
     with pytest.raises(RuleError):
-        workflow.close_after_monitoring(filed, "Selesai", by=staff.supervisor)
-    workflow.record_verdict(actions[1], "implemented", "Sudah", by=staff.examiner)
-    workflow.close_after_monitoring(filed, "Selesai", by=staff.supervisor)
+        monitoring.close_after_monitoring(filed, "Selesai", by=staff.supervisor)
+    monitoring.record_verdict(actions[1], "implemented", "Sudah", by=staff.examiner)
+    monitoring.close_after_monitoring(filed, "Selesai", by=staff.supervisor)
     db.session.commit()
     assert db.session.get(Complaint, filed.id).closure_reason_code == "selesai_tindakan_korektif"
 
 
 def test_resolved_by_the_unit_during_examination(filed, staff):
     staff.examine(filed)
-    workflow.request_clarification(filed, "Pertanyaan", by=staff.examiner)
-    workflow.resolved_by_unit(filed, "KTP sudah diterbitkan.", by=staff.supervisor)
+    examination.request_clarification(filed, "Pertanyaan", by=staff.examiner)
+    examination.resolved_by_unit(filed, "KTP sudah diterbitkan.", by=staff.supervisor)
     db.session.commit()
     case = db.session.get(Complaint, filed.id)
     assert case.closure_reason_code == "sudah_diselesaikan_instansi"
@@ -337,9 +339,9 @@ def test_quick_response_and_own_motion_cases(app, seeded):
     assert clock_of(rco, "quick_response").due_on == clock_of(rco, "quick_response").start_on + timedelta(days=3)
     own = db.session.scalar(select(Complaint).where(Complaint.kind == CaseKind.OWN_MOTION))
     with pytest.raises(RuleError):
-        workflow.send_notice(own, "Kesimpulan", by=staff.examiner)
+        examination.send_notice(own, "Kesimpulan", by=staff.examiner)
     db.session.rollback()
-    workflow.issue_final_report(own, conclusion="stopped", summary="Dihentikan.", by=staff.supervisor)
+    final_report.issue_final_report(own, conclusion="stopped", summary="Dihentikan.", by=staff.supervisor)
     db.session.commit()
     assert db.session.get(Complaint, own.id).closure_reason_code == "pemeriksaan_dihentikan"
     bad = officer.post(
@@ -361,7 +363,7 @@ def test_the_clarification_letter_never_names_a_confidential_reporter(client, se
     factories.user(Role.UNIT_HEAD)  # heads Kota Kendari's Disdukcapil: the request is e-mailed to them
     staff = Staff()
     staff.examine(case)
-    request = workflow.request_clarification(case, "Pertanyaan untuk unit", by=staff.examiner)
+    request = examination.request_clarification(case, "Pertanyaan untuk unit", by=staff.examiner)
     db.session.commit()
     officer = client.application.test_client()
     factories.login(officer, staff.examiner)
@@ -397,35 +399,35 @@ def test_the_database_refuses_rows_whose_status_contradicts_their_columns(filed,
 
 def test_rules_from_the_casework_review(filed, staff):
     # Registration needs the material checks as well as the formal ones.
-    workflow.record_checks(filed, {**ALL_CHECKS, "within_remit": False}, by=staff.supervisor)
+    verification.record_checks(filed, {**ALL_CHECKS, "within_remit": False}, by=staff.supervisor)
     with pytest.raises(RuleError):
-        workflow.register(filed, by=staff.supervisor)
+        verification.register(filed, by=staff.supervisor)
     # Staff never close a report as withdrawn by its reporter.
     with pytest.raises(RuleError):
-        workflow.reject(filed, "dicabut_pelapor", "x", by=staff.supervisor)
+        verification.reject(filed, "dicabut_pelapor", "x", by=staff.supervisor)
     db.session.rollback()
     staff.examine(db.session.get(Complaint, filed.id))
     case = db.session.get(Complaint, filed.id)
-    workflow.request_clarification(case, "Pertanyaan", by=staff.examiner)
+    examination.request_clarification(case, "Pertanyaan", by=staff.examiner)
     db.session.commit()
     # No notice while the unit's answer is still awaited.
     with pytest.raises(RuleError):
-        workflow.send_notice(case, "Kesimpulan", by=staff.examiner)
+        examination.send_notice(case, "Kesimpulan", by=staff.examiner)
     db.session.rollback()
 
 
 def test_manual_resolution_needs_a_reason_in_fact(filed, staff):
     staff.ready_for_final_report(filed)
-    staff.find_maladministration(filed, workflow.PlannedAction("unit", "Kepala", "A"))
+    staff.find_maladministration(filed, final_report.PlannedAction("unit", "Kepala", "A"))
     with pytest.raises(RuleError):
-        workflow.escalate_to_resolution(filed, "Terlalu cepat", by=staff.examiner)
+        monitoring.escalate_to_resolution(filed, "Terlalu cepat", by=staff.examiner)
     db.session.rollback()
     action = db.session.scalar(select(CorrectiveAction))
-    workflow.record_verdict(action, "partly", "Sebagian", by=staff.examiner)
-    workflow.record_verdict(action, "implemented", "Kini lengkap", by=staff.examiner)  # a verdict can improve
+    monitoring.record_verdict(action, "partly", "Sebagian", by=staff.examiner)
+    monitoring.record_verdict(action, "implemented", "Kini lengkap", by=staff.examiner)  # a verdict can improve
     db.session.commit()
     with pytest.raises(RuleError):
-        workflow.record_verdict(action, "not_implemented", "Mundur", by=staff.examiner)
+        monitoring.record_verdict(action, "not_implemented", "Mundur", by=staff.examiner)
     db.session.rollback()
     assert action.clock.status is ClockStatus.MET
 
@@ -435,26 +437,26 @@ def test_old_rules_second_period_spares_implemented_actions(filed, staff):
     filed.rule_set = clocks.OLD_RULE_SET
     db.session.commit()
     staff.find_maladministration(
-        filed, workflow.PlannedAction("unit", "Kepala", "A"), workflow.PlannedAction("unit", "Kepala", "B")
+        filed, final_report.PlannedAction("unit", "Kepala", "A"), final_report.PlannedAction("unit", "Kepala", "B")
     )
     first, second = db.session.scalars(select(CorrectiveAction).order_by(CorrectiveAction.id)).all()
-    workflow.record_verdict(first, "implemented", "Selesai", by=staff.examiner)
+    monitoring.record_verdict(first, "implemented", "Selesai", by=staff.examiner)
     db.session.commit()
     sweep.sweep(today=second.clock.due_on + timedelta(days=1))
     first, second = db.session.scalars(select(CorrectiveAction).order_by(CorrectiveAction.id)).all()
     assert first.clock.status is ClockStatus.MET and second.clock.status is ClockStatus.RUNNING  # its second period
-    workflow.record_verdict(second, "implemented", "Selesai", by=staff.examiner)
+    monitoring.record_verdict(second, "implemented", "Selesai", by=staff.examiner)
     db.session.commit()
     sweep.sweep(today=second.clock.due_on + timedelta(days=1))
     assert db.session.get(Complaint, filed.id).status is CaseStatus.CORRECTIVE_MONITORING
-    workflow.close_after_monitoring(filed, "Semua dilaksanakan", by=staff.supervisor)
+    monitoring.close_after_monitoring(filed, "Semua dilaksanakan", by=staff.supervisor)
     db.session.commit()
     assert db.session.get(Complaint, filed.id).closure_reason_code == "selesai_tindakan_korektif"
 
 
 def test_a_quick_response_clock_is_met_by_the_first_step(seeded):
     staff = Staff()
-    case = workflow.open_case(
+    case = opening.open_case(
         CaseKind.QUICK_RESPONSE,
         unit_id=factories.unit().id,
         event_date=clocks.case_today_for(staff.examiner.office),
@@ -462,7 +464,7 @@ def test_a_quick_response_clock_is_met_by_the_first_step(seeded):
         substance_area_code="kesehatan",
         by=staff.examiner,
     )
-    workflow.record_step(case, "direct_clarification", "Menghubungi kepala puskesmas", by=staff.examiner)
+    examination.record_step(case, "direct_clarification", "Menghubungi kepala puskesmas", by=staff.examiner)
     db.session.commit()
     assert clock_of(case, "quick_response").status is ClockStatus.MET
 
@@ -487,7 +489,7 @@ def test_the_same_new_case_form_twice_opens_one_case(app, seeded):
 
 
 def test_staff_hear_when_the_reporter_acts(client, filed, staff):
-    workflow.request_documents(filed, "Bukti", by=staff.examiner)
+    verification.request_documents(filed, "Bukti", by=staff.examiner)
     db.session.commit()
     from tests.filing import PDF, upload
 

@@ -24,7 +24,7 @@ from complaints.models import (
     User,
 )
 from complaints.security import plain_digits
-from complaints.services.casework import reach, workflow
+from complaints.services.casework import notifications, reach
 from complaints.services.casework.officer_queue import QueueFilters, case_query, next_due_dates
 from complaints.services.compliance import region_profiles
 from complaints.services.places import directory
@@ -153,7 +153,7 @@ def _summary(case: Complaint, user: User, due, areas, forms) -> dict:
             if case.suspected_form_code
             else None
         ),
-        "reporter": workflow.reporter_label(case),
+        "reporter": notifications.reporter_label(case),
         "confidential": case.confidential,
         "received_at": _iso(case.received_at),
         "registered_at": _iso(case.registered_at),

@@ -18,7 +18,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from complaints.forms import BaseForm, DateWithin, NotInFuture
 from complaints.models import Addressee, CaseKind, Conclusion, Verdict
-from complaints.services.casework.workflow import EXAMINATION_STEPS, FORMAL_CHECKS, MATERIAL_CHECKS
+from complaints.services.casework.examination import EXAMINATION_STEPS
+from complaints.services.casework.verification import FORMAL_CHECKS, MATERIAL_CHECKS
 
 REQUIRED = _l("This field is required.")
 

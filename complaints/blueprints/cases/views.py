@@ -32,7 +32,16 @@ from complaints.models import (
     User,
 )
 from complaints.security import page_number
-from complaints.services.casework import officer_queue, reach, workflow
+from complaints.services.casework import (
+    examination,
+    final_report,
+    monitoring,
+    officer_queue,
+    opening,
+    permissions,
+    reach,
+    verification,
+)
 from complaints.services.casework.letters import clarification_letter_pdf
 from complaints.services.core import uploads
 from complaints.services.core.errors import RuleError
@@ -133,10 +142,10 @@ def _action_forms(case: Complaint) -> dict:
     """A form for each action this user may take now, choices filled from the case."""
     forms = {}
     other_offices = db.session.scalar(select(func.count()).select_from(Office).where(Office.id != case.office_id))
-    for name in workflow.ACTIONS:
+    for name in permissions.ACTIONS:
         if name == "transfer" and not other_offices:
             continue  # nowhere to transfer to
-        if workflow.allowed(case, name, current_user):
+        if permissions.allowed(case, name, current_user):
             forms[name] = ACTION_FORMS[name][0](formdata=None, prefix=name)
     if "record_checks" in forms:
         for code, value in case.verification_checks.items():
@@ -151,7 +160,7 @@ def _fill_choices(case: Complaint, name: str, form) -> None:
     if name == "reject":
         reasons = db.session.scalars(
             select(ClosureReason)
-            .where(ClosureReason.stage.in_(["verification", "any"]), ClosureReason.code != workflow.WITHDRAWN)
+            .where(ClosureReason.stage.in_(["verification", "any"]), ClosureReason.code != verification.WITHDRAWN)
             .order_by(ClosureReason.position)
         )
         form.reason.choices = [SelectChoice(r.code, r.label_id) for r in reasons]
@@ -195,10 +204,10 @@ def _render_case(case: Complaint, forms: dict | None = None, status: int = 200):
             "cases/case.html",
             case=case,
             forms=action_forms,
-            actions=workflow.ACTIONS,
-            formal_checks=workflow.FORMAL_CHECKS,
-            material_checks=workflow.MATERIAL_CHECKS,
-            steps=workflow.EXAMINATION_STEPS,
+            actions=permissions.ACTIONS,
+            formal_checks=verification.FORMAL_CHECKS,
+            material_checks=verification.MATERIAL_CHECKS,
+            steps=examination.EXAMINATION_STEPS,
             today=office_today(case.office.timezone),
             **details,
         ),
@@ -212,13 +221,13 @@ def show(case_id: int):
     return _render_case(_case_or_404(case_id))
 
 
-def _planned_actions(form: f.FinalReportForm) -> list[workflow.PlannedAction]:
+def _planned_actions(form: f.FinalReportForm) -> list[final_report.PlannedAction]:
     planned = []
     for n in range(1, f.ACTION_ROWS + 1):
         description = form[f"action{n}_description"].data
         if description and description.strip():
             planned.append(
-                workflow.PlannedAction(
+                final_report.PlannedAction(
                     addressee=form[f"action{n}_addressee"].data,
                     addressee_name=form[f"action{n}_name"].data or "",
                     description=description,
@@ -245,43 +254,43 @@ def _action_of(case: Complaint, form) -> CorrectiveAction:
 
 # Each action: its form, and how to call the service with it.
 ACTION_FORMS = {
-    "begin_verification": (f.ConfirmForm, lambda c, form, u: workflow.begin_verification(c, by=u)),
+    "begin_verification": (f.ConfirmForm, lambda c, form, u: verification.begin_verification(c, by=u)),
     "record_checks": (
         f.ChecksForm,
-        lambda c, form, u: workflow.record_checks(
-            c, {code: form[code].data for code in {**workflow.FORMAL_CHECKS, **workflow.MATERIAL_CHECKS}}, by=u
+        lambda c, form, u: verification.record_checks(
+            c, {code: form[code].data for code in {**verification.FORMAL_CHECKS, **verification.MATERIAL_CHECKS}}, by=u
         ),
     ),
     "request_documents": (
         f.DocumentsRequestForm,
-        lambda c, form, u: workflow.request_documents(c, form.missing.data, by=u),
+        lambda c, form, u: verification.request_documents(c, form.missing.data, by=u),
     ),
-    "register": (f.ConfirmForm, lambda c, form, u: workflow.register(c, by=u)),
-    "reject": (f.RejectForm, lambda c, form, u: workflow.reject(c, form.reason.data, form.note.data, by=u)),
+    "register": (f.ConfirmForm, lambda c, form, u: verification.register(c, by=u)),
+    "reject": (f.RejectForm, lambda c, form, u: verification.reject(c, form.reason.data, form.note.data, by=u)),
     "transfer": (
         f.TransferForm,
-        lambda c, form, u: workflow.transfer(c, db.session.get(Office, form.office_id.data), form.note.data, by=u),
+        lambda c, form, u: verification.transfer(c, db.session.get(Office, form.office_id.data), form.note.data, by=u),
     ),
     "assign_examiner": (
         f.AssignForm,
-        lambda c, form, u: workflow.assign_examiner(c, db.session.get(User, form.examiner_id.data), by=u),
+        lambda c, form, u: examination.assign_examiner(c, db.session.get(User, form.examiner_id.data), by=u),
     ),
     "request_clarification": (
         f.ClarificationForm,
-        lambda c, form, u: workflow.request_clarification(c, form.questions.data, by=u),
+        lambda c, form, u: examination.request_clarification(c, form.questions.data, by=u),
     ),
     "record_clarification_answer": (
         f.AnswerForm,
-        lambda c, form, u: workflow.record_clarification_answer(_request_of(c, form), form.answer.data, by=u),
+        lambda c, form, u: examination.record_clarification_answer(_request_of(c, form), form.answer.data, by=u),
     ),
-    "record_summons": (f.SummonsForm, lambda c, form, u: workflow.record_summons(c, form.note.data, by=u)),
-    "record_step": (f.StepForm, lambda c, form, u: workflow.record_step(c, form.step.data, form.note.data, by=u)),
-    "resolved_by_unit": (f.NoteForm, lambda c, form, u: workflow.resolved_by_unit(c, form.note.data, by=u)),
-    "send_notice": (f.NoticeForm, lambda c, form, u: workflow.send_notice(c, form.conclusion.data, by=u)),
-    "reopen_examination": (f.ReopenForm, lambda c, form, u: workflow.reopen_examination(c, form.note.data, by=u)),
+    "record_summons": (f.SummonsForm, lambda c, form, u: examination.record_summons(c, form.note.data, by=u)),
+    "record_step": (f.StepForm, lambda c, form, u: examination.record_step(c, form.step.data, form.note.data, by=u)),
+    "resolved_by_unit": (f.NoteForm, lambda c, form, u: examination.resolved_by_unit(c, form.note.data, by=u)),
+    "send_notice": (f.NoticeForm, lambda c, form, u: examination.send_notice(c, form.conclusion.data, by=u)),
+    "reopen_examination": (f.ReopenForm, lambda c, form, u: examination.reopen_examination(c, form.note.data, by=u)),
     "issue_final_report": (
         f.FinalReportForm,
-        lambda c, form, u: workflow.issue_final_report(
+        lambda c, form, u: final_report.issue_final_report(
             c,
             conclusion=form.conclusion.data,
             summary=form.summary.data,
@@ -292,20 +301,23 @@ ACTION_FORMS = {
     ),
     "record_verdict": (
         f.VerdictForm,
-        lambda c, form, u: workflow.record_verdict(_action_of(c, form), form.verdict.data, form.reason.data, by=u),
+        lambda c, form, u: monitoring.record_verdict(_action_of(c, form), form.verdict.data, form.reason.data, by=u),
     ),
-    "close_after_monitoring": (f.NoteForm, lambda c, form, u: workflow.close_after_monitoring(c, form.note.data, by=u)),
+    "close_after_monitoring": (
+        f.NoteForm,
+        lambda c, form, u: monitoring.close_after_monitoring(c, form.note.data, by=u),
+    ),
     "escalate_to_resolution": (
         f.NoteForm,
-        lambda c, form, u: workflow.escalate_to_resolution(c, form.note.data, by=u),
+        lambda c, form, u: monitoring.escalate_to_resolution(c, form.note.data, by=u),
     ),
     "issue_recommendation": (
         f.RecommendationForm,
-        lambda c, form, u: workflow.issue_recommendation(c, form.text.data, form.addressed_to.data, by=u),
+        lambda c, form, u: monitoring.issue_recommendation(c, form.text.data, form.addressed_to.data, by=u),
     ),
     "record_recommendation_outcome": (
         f.OutcomeForm,
-        lambda c, form, u: workflow.record_recommendation_outcome(c, form.outcome.data, form.note.data, by=u),
+        lambda c, form, u: monitoring.record_recommendation_outcome(c, form.outcome.data, form.note.data, by=u),
     ),
 }
 
@@ -333,7 +345,7 @@ def act(case_id: int, action: str):
             flash(_("The case was changed by someone else at the same moment. Check it and try again."), "warning")
             return redirect(url_for("cases.show", case_id=case_id)), 303
         else:
-            flash(_("Done: %(action)s.", action=workflow.ACTIONS[action].label), "success")
+            flash(_("Done: %(action)s.", action=permissions.ACTIONS[action].label), "success")
             if db.session.get(Complaint, case_id).office_id != current_user.office_id:  # transferred away
                 return redirect(url_for("cases.index"))
             return redirect(url_for("cases.show", case_id=case.id))
@@ -393,7 +405,7 @@ def new():
     ]
     if form.validate_on_submit():
         try:
-            case = workflow.open_case(
+            case = opening.open_case(
                 CaseKind(form.kind.data),
                 unit_id=form.unit_id.data,
                 event_date=form.event_date.data,

@@ -11,7 +11,7 @@ from complaints.extensions import db
 from complaints.models import ClarificationRequest, Complaint, CorrectiveAction, JointReview, User
 from complaints.services.casework import reach
 from complaints.services.casework.letters import clarification_letter_pdf
-from complaints.services.casework.workflow import reporter_label
+from complaints.services.casework.notifications import reporter_label
 from complaints.services.compliance import live_figures
 from complaints.services.core import uploads
 from complaints.services.core.errors import RuleError

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from complaints.i18n import format_long_date
 from complaints.models import ClarificationRequest
-from complaints.services.casework.workflow import reporter_label
+from complaints.services.casework.notifications import reporter_label
 from complaints.services.intake.receipts import new_document
 
 

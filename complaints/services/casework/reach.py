@@ -36,6 +36,7 @@ from complaints.models import (
     Role,
     User,
 )
+from complaints.services.casework.clocks import case_today
 from complaints.services.places.working_days import office_today
 
 
@@ -123,11 +124,11 @@ def public_scope(*, listed: bool):
     return scope & Complaint.confidential.is_(False) if listed else scope
 
 
-def unit_recipients(case: Complaint, today: date) -> list[str]:
+def unit_recipients(case: Complaint, today: date | None = None) -> list[str]:
     """Who hears of a case's requests and findings outside the Ombudsman: the unit's active heads, and while the
-    region's agreement is active, the region's active liaisons."""
+    region's agreement is active (on the case's office day), the region's active liaisons."""
     addresses = [head.email for head in case.unit.heads if head.active]
-    if liaison_follows(case.region, today):
+    if liaison_follows(case.region, today or case_today(case)):
         addresses += list(
             db.session.scalars(
                 select(User.email).where(User.role == Role.LIAISON, User.region_id == case.region_id, User.active)

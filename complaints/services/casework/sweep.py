@@ -32,7 +32,12 @@ from complaints.models import (
     Verdict,
 )
 from complaints.models.types import utcnow
-from complaints.services.casework import clocks, history, workflow
+from complaints.services.casework import clocks, history
+from complaints.services.casework.closure import close_case
+from complaints.services.casework.examination import send_clarification
+from complaints.services.casework.monitoring import escalate_to_resolution
+from complaints.services.casework.notifications import office_recipients
+from complaints.services.casework.reach import unit_recipients
 from complaints.services.core import outbox
 from complaints.services.core.links import external_url
 from complaints.services.places.working_days import office_today
@@ -107,8 +112,8 @@ def _recipients(clock: Clock, case: Complaint) -> list[str]:
     if clock.who_must_act is Actor.REPORTER:
         return [case.reporter.email] if case.reporter else []
     if clock.who_must_act in {Actor.SERVICE_UNIT, Actor.SUPERIOR}:
-        return workflow.unit_recipients(case)
-    return workflow.office_recipients(case)
+        return unit_recipients(case)
+    return office_recipients(case)
 
 
 def _remind(clock_id: int) -> None:
@@ -169,53 +174,81 @@ def _escalate(clock_id: int) -> None:
         actor_label=_("System"),
         payload={"clock": clock.kind, "clock_id": clock.id, "due_on": clock.due_on.isoformat()},
     )
-    if clock.kind == "completion" and case.status is CaseStatus.DOCUMENTS_REQUESTED:
-        workflow.close_case(
-            case,
-            "syarat_formil_tidak_lengkap",
-            _("The missing documents were not supplied in time."),
-            by=None,
-            stages={"verification"},
-        )
-    elif clock.kind == "clarification":
-        request = db.session.scalar(select(ClarificationRequest).where(ClarificationRequest.clock_id == clock.id))
-        if request is not None and request.status is ClarificationStatus.OPEN:
-            request.status = ClarificationStatus.UNANSWERED
-            if case.status is not CaseStatus.EXAMINATION:
-                pass  # the examination has moved on; nothing to chase
-            elif request.round == 1:
-                workflow._send_clarification(case, request.questions, 2, by=None)
-            else:
-                _alert_supervisors(
-                    case,
-                    _(
-                        "The second clarification request on case %(number)s went unanswered: the next step is a "
-                        "summons (UU 37/2008 art. 31).",
-                        number=_case_number(case),
-                    ),
-                )
-    elif clock.kind == "corrective_action" and case.status is CaseStatus.CORRECTIVE_MONITORING:
-        if clock.rule_set == clocks.OLD_RULE_SET and not _had_second_period(case):
-            # Old practice: one further 30-day monitoring period before resolution, for every action not yet done.
-            for action in db.session.scalars(select(CorrectiveAction).where(CorrectiveAction.complaint_id == case.id)):
-                if action.verdict is Verdict.IMPLEMENTED:
-                    continue
-                clocks.cancel_clock(action.clock)
-                action.clock = clocks.start_clock(case, "corrective_action")
-            history.record_event(case, "second_monitoring_period", actor_label=_("System"), payload={})
-        else:
-            workflow.escalate_to_resolution(case, _("Corrective actions not carried out in time."), by=None)
-    else:
-        _alert_supervisors(
-            case,
-            _(
-                "A deadline on case %(number)s has passed: %(kind)s, due %(date)s.",
-                number=_case_number(case),
-                kind=str(CLOCK_LABELS.get(clock.kind, clock.kind)),
-                date=format_long_date(clock.due_on),
-            ),
-        )
+    on_breach = _ON_BREACH.get(clock.kind, _alert_deadline_passed)
+    on_breach(clock, case)
     db.session.commit()
+
+
+def _close_incomplete_report(clock: Clock, case: Complaint) -> None:
+    """The reporter did not complete the report in time: it closes (UU 37/2008 art. 25)."""
+    if case.status is not CaseStatus.DOCUMENTS_REQUESTED:
+        _alert_deadline_passed(clock, case)
+        return
+    close_case(
+        case,
+        "syarat_formil_tidak_lengkap",
+        _("The missing documents were not supplied in time."),
+        by=None,
+        stages={"verification"},
+    )
+
+
+def _chase_clarification(clock: Clock, case: Complaint) -> None:
+    """An unanswered first request is followed by a second; an unanswered second, by a summons."""
+    request = db.session.scalar(select(ClarificationRequest).where(ClarificationRequest.clock_id == clock.id))
+    if request is None or request.status is not ClarificationStatus.OPEN:
+        return
+    request.status = ClarificationStatus.UNANSWERED
+    if case.status is not CaseStatus.EXAMINATION:
+        return  # the examination has moved on; nothing to chase
+    if request.round == 1:
+        send_clarification(case, request.questions, 2, by=None)
+        return
+    _alert_supervisors(
+        case,
+        _(
+            "The second clarification request on case %(number)s went unanswered: the next step is a "
+            "summons (UU 37/2008 art. 31).",
+            number=_case_number(case),
+        ),
+    )
+
+
+def _corrective_actions_lapsed(clock: Clock, case: Complaint) -> None:
+    if case.status is not CaseStatus.CORRECTIVE_MONITORING:
+        _alert_deadline_passed(clock, case)
+        return
+    if clock.rule_set == clocks.OLD_RULE_SET and not _had_second_period(case):
+        # Old practice: one further 30-day monitoring period before resolution, for every action not yet done.
+        for action in db.session.scalars(select(CorrectiveAction).where(CorrectiveAction.complaint_id == case.id)):
+            if action.verdict is Verdict.IMPLEMENTED:
+                continue
+            clocks.cancel_clock(action.clock)
+            action.clock = clocks.start_clock(case, "corrective_action")
+        history.record_event(case, "second_monitoring_period", actor_label=_("System"), payload={})
+    else:
+        escalate_to_resolution(case, _("Corrective actions not carried out in time."), by=None)
+
+
+def _alert_deadline_passed(clock: Clock, case: Complaint) -> None:
+    """Any other clock, or one whose case has moved on: the office's supervisors are told."""
+    _alert_supervisors(
+        case,
+        _(
+            "A deadline on case %(number)s has passed: %(kind)s, due %(date)s.",
+            number=_case_number(case),
+            kind=str(CLOCK_LABELS.get(clock.kind, clock.kind)),
+            date=format_long_date(clock.due_on),
+        ),
+    )
+
+
+#: The clocks whose breach sets something in motion; the others only alert the supervisors.
+_ON_BREACH = {
+    "completion": _close_incomplete_report,
+    "clarification": _chase_clarification,
+    "corrective_action": _corrective_actions_lapsed,
+}
 
 
 def _had_second_period(case: Complaint) -> bool:

@@ -173,10 +173,33 @@ def file_complaint(
 
     Files are written as the report is; if the transaction rolls back they are removed again (services/uploads.py).
     """
-    max_attachments = current_app.config["MAX_ATTACHMENTS"]
     earlier = find_by_submission_key(submission_key)
     if earlier is not None:
         raise AlreadyFiled(earlier)
+    region, unit = _region_and_unit(submission)
+    today = office_today(region.province.timezone)
+    _check_submission(submission, files, today)
+    complaint = _new_complaint(submission, region, unit, today, user=user, channel=channel, key=submission_key)
+    access_key = new_access_key()
+    complaint.access_key_hash = hash_access_key(access_key)
+    complaint.reporter = _reporter_identity(submission)
+    db.session.add(complaint)
+    db.session.flush()
+    _store_files(complaint, files, user)
+    _record_filing(complaint, files, today, user=user, channel=channel)
+    verification = clocks.start_clock(complaint, "verification", on=today)
+    outbox.queue_email(
+        to=complaint.reporter.email,
+        subject=_("Your report %(number)s has been received", number=complaint.tracking_number),
+        body=receipt_email_body(complaint, access_key, verification.due_on),
+        kind="complaint_receipt",
+        complaint=complaint,
+    )
+    return Filed(complaint=complaint, access_key=access_key)
+
+
+def _region_and_unit(submission: Submission) -> tuple[Region, ServiceUnit]:
+    """The region and its active unit the report concerns, in a region an office covers."""
     unit = db.session.get(ServiceUnit, submission.unit_id)
     region = db.session.get(Region, submission.region_id)
     if region is None:
@@ -185,7 +208,11 @@ def file_complaint(
         raise IntakeError(_l("Choose a service unit of the chosen region."), "unit_id")
     if region.province.office is None:
         raise IntakeError(_l("No Ombudsman office covers this region yet."), "region_id")
-    today = office_today(region.province.timezone)
+    return region, unit
+
+
+def _check_submission(submission: Submission, files: Files, today: date) -> None:
+    max_attachments = current_app.config["MAX_ATTACHMENTS"]
     if submission.event_date > today:
         raise IntakeError(_l("The date cannot be in the future."), "event_date")
     if submission.acts_for_other and (not submission.principal_name or files.power_of_attorney is None):
@@ -193,9 +220,21 @@ def file_complaint(
     if files.count() > max_attachments:
         raise IntakeError(_l("At most %(n)d files in all.", n=max_attachments), "evidence")
 
-    complaint = Complaint(
+
+def _new_complaint(
+    submission: Submission,
+    region: Region,
+    unit: ServiceUnit,
+    today: date,
+    *,
+    user: User | None,
+    channel: Channel,
+    key: str | None,
+) -> Complaint:
+    complained = submission.complained_to_unit
+    return Complaint(
         tracking_number=new_tracking_number(),
-        submission_key=submission_key,
+        submission_key=key,
         channel=channel,
         rule_set=clocks.rule_set_on(today),
         office=region.province.office,
@@ -205,17 +244,18 @@ def file_complaint(
         confidential=submission.confidential,
         event_date=submission.event_date,
         chronology=submission.chronology,
-        complained_to_unit=submission.complained_to_unit,
-        prior_complaint_date=submission.prior_complaint_date if submission.complained_to_unit else None,
-        prior_complaint_channel=submission.prior_complaint_channel if submission.complained_to_unit else None,
-        prior_complaint_response=submission.prior_complaint_response if submission.complained_to_unit else None,
+        complained_to_unit=complained,
+        prior_complaint_date=submission.prior_complaint_date if complained else None,
+        prior_complaint_channel=submission.prior_complaint_channel if complained else None,
+        prior_complaint_response=submission.prior_complaint_response if complained else None,
         expectation=submission.expectation,
         substance_area_code=submission.substance_area_code,
         suspected_form_code=submission.suspected_form_code or None,
     )
-    access_key = new_access_key()
-    complaint.access_key_hash = hash_access_key(access_key)
-    complaint.reporter = ReporterIdentity(
+
+
+def _reporter_identity(submission: Submission) -> ReporterIdentity:
+    return ReporterIdentity(
         full_name=submission.full_name,
         nik=submission.nik,
         birth_place=submission.birth_place,
@@ -228,15 +268,19 @@ def file_complaint(
         acts_for_other=submission.acts_for_other,
         principal_name=submission.principal_name if submission.acts_for_other else None,
     )
-    db.session.add(complaint)
-    db.session.flush()
 
+
+def _store_files(complaint: Complaint, files: Files, user: User | None) -> None:
+    """The ID card and power of attorney stay with the Ombudsman; evidence too, where the reporter asked."""
     uploads.store(complaint, files.id_card, AttachmentKind.ID_CARD, private=True, by=user)
     if files.power_of_attorney is not None:
         uploads.store(complaint, files.power_of_attorney, AttachmentKind.POWER_OF_ATTORNEY, private=True, by=user)
     for index, evidence in enumerate(files.evidence):
         uploads.store(complaint, evidence, AttachmentKind.EVIDENCE, private=index in files.private_evidence, by=user)
 
+
+def _record_filing(complaint: Complaint, files: Files, today: date, *, user: User | None, channel: Channel) -> None:
+    """The first event of the history, with what may keep the Ombudsman from taking the report up."""
     warnings = warnings_for(
         complaint.event_date, complaint.complained_to_unit, today, current_app.config["EVENT_AGE_LIMIT_YEARS"]
     )
@@ -253,15 +297,6 @@ def file_complaint(
             "no_prior_complaint": warnings.no_prior_complaint,
         },
     )
-    verification = clocks.start_clock(complaint, "verification", on=today)
-    outbox.queue_email(
-        to=complaint.reporter.email,
-        subject=_("Your report %(number)s has been received", number=complaint.tracking_number),
-        body=receipt_email_body(complaint, access_key, verification.due_on),
-        kind="complaint_receipt",
-        complaint=complaint,
-    )
-    return Filed(complaint=complaint, access_key=access_key)
 
 
 def receipt_email_body(complaint: Complaint, access_key: str, verification_due: date) -> str:

@@ -9,11 +9,11 @@ from flask_babel import lazy_gettext as _l
 from complaints.extensions import db
 from complaints.models import AttachmentKind, CaseStatus, Complaint, User
 from complaints.models.types import utcnow
-from complaints.services.casework import clocks, history, workflow
+from complaints.services.casework import clocks, history, notifications, verification
 from complaints.services.core import outbox, uploads
 from complaints.services.core.errors import RuleError
 
-WITHDRAWN = workflow.WITHDRAWN
+WITHDRAWN = verification.WITHDRAWN
 
 
 def _actor(by: User | None) -> User | None:
@@ -52,7 +52,7 @@ def supply_documents(
     if verification is not None:
         clocks.resume_clock(verification, today)
     complaint.status = CaseStatus.VERIFICATION
-    workflow.notify_office(complaint, _("the reporter supplied the missing documents"), "reporter_documents")
+    notifications.notify_office(complaint, _("the reporter supplied the missing documents"), "reporter_documents")
     history.record_event(
         complaint,
         "documents_supplied",
@@ -76,7 +76,7 @@ def respond_to_notice(
             complaint, checked, AttachmentKind.NOTICE_RESPONSE, private=_keep_private(complaint), by=_actor(by)
         )
     clocks.meet_clock(clock)
-    workflow.notify_office(complaint, _("the reporter answered the conclusion"), "reporter_response")
+    notifications.notify_office(complaint, _("the reporter answered the conclusion"), "reporter_response")
     history.record_event(
         complaint,
         "notice_answered",
@@ -92,7 +92,7 @@ def withdraw(complaint: Complaint, reason: str, *, by: User | None = None) -> No
     if complaint.is_closed:
         raise RuleError(_l("This report is already closed."))
     clocks.cancel_open_clocks(complaint)
-    workflow.notify_office(complaint, _("the reporter withdrew the report"), "reporter_withdrew")
+    notifications.notify_office(complaint, _("the reporter withdrew the report"), "reporter_withdrew")
     complaint.status = CaseStatus.CLOSED
     complaint.closed_at = utcnow()
     complaint.closure_reason_code = WITHDRAWN

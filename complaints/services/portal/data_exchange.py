@@ -71,10 +71,10 @@ from complaints.services.places.working_days import office_today
 #: Rows fetched from the database at a time, and rows written to the response at a time.
 BATCH_SIZE = 500
 
-#: The status each history event puts a case in (complaints/services/workflow.py, reporter.py, intake.py); events
-#: not listed leave the status as it was. "Stage since" is the first of the events that put the case in its current
-#: status after the last event that put it in another one, so a repeated event (a second examiner, checks recorded
-#: again) does not move the date.
+#: The status each history event puts a case in (the steps in complaints/services/casework/, and intake/filing.py
+#: and intake/reporter_actions.py); events not listed leave the status as it was. "Stage since" is the first of the
+#: events that put the case in its current status after the last event that put it in another one, so a repeated
+#: event (a second examiner, checks recorded again) does not move the date.
 STATUS_ENTERED_BY: dict[str, CaseStatus] = {
     "filed": CaseStatus.RECEIVED,
     "transferred": CaseStatus.RECEIVED,

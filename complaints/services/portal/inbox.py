@@ -2,7 +2,7 @@
 
 Reach (which cases and units) is ``casework.reach``'s rule: a unit head, their own units'; a liaison, their region's
 while its agreement is active; either only once a case has been brought to the unit. Nothing here ever shows a
-reporter's identity: pages and files for units use ``workflow.reporter_label``.
+reporter's identity: pages and files for units use ``notifications.reporter_label``.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from complaints.models import (
     Verdict,
 )
 from complaints.models.types import utcnow
-from complaints.services.casework import clocks, history, reach, workflow
+from complaints.services.casework import clocks, examination, history, notifications, reach
 from complaints.services.core import outbox, uploads
 from complaints.services.core.errors import RuleError
 from complaints.services.core.links import external_url
@@ -182,9 +182,9 @@ def answer_request(request: ClarificationRequest, text: str, files: list, *, by:
     (record_clarification_answer refuses a second); what follows are supplements."""
     if by.role is not Role.UNIT_HEAD or request.unit_id not in {u.id for u in by.units}:
         raise RuleError(_l("Only the head of the unit addressed may answer."))
-    workflow.record_clarification_answer(request, text, by=by)
+    examination.record_clarification_answer(request, text, by=by)
     submission = _submit(request.complaint, SubmissionKind.ANSWER, text, files, by, request=request)
-    workflow.notify_office(request.complaint, _("the unit answered the clarification request"), "unit_answer")
+    notifications.notify_office(request.complaint, _("the unit answered the clarification request"), "unit_answer")
     return submission
 
 
@@ -206,7 +206,7 @@ def add_supplement(request: ClarificationRequest, text: str, files: list, *, by:
         actor_label=f"{by.full_name} ({case.unit.name})",
         payload={"round": request.round},
     )
-    workflow.notify_office(case, _("the unit sent a supplement to its answer"), "unit_supplement")
+    notifications.notify_office(case, _("the unit sent a supplement to its answer"), "unit_supplement")
     return submission
 
 
@@ -232,7 +232,7 @@ def report_action(action: CorrectiveAction, text: str, done_on: date, files: lis
         actor_label=f"{by.full_name} ({case.unit.name})",
         payload={"action_id": action.id, "done_on": done_on.isoformat()},
     )
-    workflow.notify_office(case, _("the unit reported on a corrective action"), "unit_action_report")
+    notifications.notify_office(case, _("the unit reported on a corrective action"), "unit_action_report")
     return submission
 
 

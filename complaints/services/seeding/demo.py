@@ -88,7 +88,7 @@ def _seed_demo_casework(report: SeedReport, region: Region) -> None:
     """A year of casework on Kota Kendari's units, so that its profile's live record has something to show: cases
     the office opened (own motion), received over the past months, some closed, clarification requests answered on
     time, late or not at all. Every change goes through the workflow service; only the dates are set back."""
-    from complaints.services.casework import workflow
+    from complaints.services.casework import examination, opening
 
     if db.session.scalar(select(Complaint.id).where(Complaint.kind == CaseKind.OWN_MOTION).limit(1)):
         return
@@ -108,7 +108,7 @@ def _seed_demo_casework(report: SeedReport, region: Region) -> None:
     areas = {UnitKind.DISDUKCAPIL: "administrasi_kependudukan", UnitKind.DPMPTSP: "perizinan"}
     for number, (kind, days_ago, close_after, clarification) in enumerate(plan):
         received = today - timedelta(days=days_ago)
-        case = workflow.open_case(
+        case = opening.open_case(
             CaseKind.OWN_MOTION,
             unit_id=units[kind].id,
             event_date=received,
@@ -119,16 +119,16 @@ def _seed_demo_casework(report: SeedReport, region: Region) -> None:
         case.suspected_form_code = forms[number % len(forms)]
         case.received_at = case.registered_at = datetime.combine(received, time(2, 0), tzinfo=UTC)
         if clarification:
-            request = workflow.request_clarification(case, "Data demo: mohon penjelasan tertulis.", by=officer)
+            request = examination.request_clarification(case, "Data demo: mohon penjelasan tertulis.", by=officer)
             request.sent_at = case.received_at + timedelta(days=3)
             clock = request.clock
             clock.start_on = received + timedelta(days=3)
             clock.due_on = clock.start_on + timedelta(days=14)
             if clarification != "open":
-                workflow.record_clarification_answer(request, "Data demo: jawaban unit.", by=officer)
+                examination.record_clarification_answer(request, "Data demo: jawaban unit.", by=officer)
                 clock.met_on = clock.start_on + timedelta(days=10 if clarification == "on_time" else 20)
         if close_after is not None:
-            workflow.resolved_by_unit(case, "Data demo: diselesaikan unit.", by=supervisor)
+            examination.resolved_by_unit(case, "Data demo: diselesaikan unit.", by=supervisor)
             case.closed_at = case.received_at + timedelta(days=close_after)
         report["demo cases"] += 1
     db.session.flush()
