@@ -134,7 +134,7 @@ class Target(db.Model):
 class UnitFigures(db.Model):
     """The live record of one service unit for one year (of the report's receipt), computed in SQL from the cases
     and kept here so that a profile page reads a few rows whatever the number of complaints. Refreshed per unit
-    whenever one of its cases records an event (services/live_figures.py)."""
+    whenever one of its cases records an event (services/compliance/live_figures.py)."""
 
     __tablename__ = "unit_figures"
     __table_args__ = (UniqueConstraint("unit_id", "year"),)
