@@ -8,7 +8,17 @@ from complaints.access import require_role
 from complaints.blueprints.units import bp
 from complaints.blueprints.units.forms import ActionReportForm, AnswerForm, ForwardForm
 from complaints.extensions import db
-from complaints.models import Agreement, ClarificationRequest, Complaint, CorrectiveAction, JointReview, Region, User
+from complaints.models import (
+    Agreement,
+    ClarificationRequest,
+    ClarificationStatus,
+    Complaint,
+    CorrectiveAction,
+    JointReview,
+    Region,
+    Role,
+    User,
+)
 from complaints.services.casework.letters import clarification_letter_pdf
 from complaints.services.casework.workflow import reporter_label
 from complaints.services.compliance import live_figures
@@ -64,7 +74,7 @@ def exchange_lapor_csv():
 
 
 def _forward_form(prefix: str, case: Complaint) -> ForwardForm | None:
-    if current_user.role.value != "liaison":
+    if current_user.role is not Role.LIAISON:
         return None
     form = ForwardForm(prefix=prefix)
     form.to.choices = [SelectChoice(0, "—")] + [SelectChoice(u.id, u.full_name) for u in inbox.heads_of(case)]
@@ -114,9 +124,9 @@ def clarification(request_id: int):
         _lock(ClarificationRequest, request_id)
     item = inbox.request_in_reach(request_id, current_user) or abort(404)
     case = item.complaint
-    answer_form = AnswerForm(prefix="answer") if current_user.role.value == "unit_head" else None
+    answer_form = AnswerForm(prefix="answer") if current_user.role is Role.UNIT_HEAD else None
     if answer_form is not None and request.method == "GET":
-        answer_form.mode.data = "answer" if item.status.value == "open" else "supplement"
+        answer_form.mode.data = "answer" if item.status is ClarificationStatus.OPEN else "supplement"
     forward_form = _forward_form("forward", case)
     status = 200
     if request.method == "POST":
@@ -171,7 +181,7 @@ def corrective_action(action_id: int):
         _lock(CorrectiveAction, action_id)
     item = inbox.action_in_reach(action_id, current_user) or abort(404)
     case = db.session.get(Complaint, item.complaint_id)
-    report_form = ActionReportForm(prefix="report") if current_user.role.value == "unit_head" else None
+    report_form = ActionReportForm(prefix="report") if current_user.role is Role.UNIT_HEAD else None
     forward_form = _forward_form("forward", case)
     status = 200
     if request.method == "POST":
@@ -237,7 +247,7 @@ REVIEWERS = ("liaison", "supervisor", "admin")
 
 
 def _agreements_in_reach() -> list[Agreement]:
-    if current_user.role.value == "liaison":
+    if current_user.role is Role.LIAISON:
         query = select(Agreement).where(Agreement.region_id == current_user.region_id)
         today = office_today()
         # A liaison follows the region only under an active agreement, reviews included.
