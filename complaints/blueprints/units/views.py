@@ -40,7 +40,11 @@ def mine():
     units = current_user.units
     agreements = {unit.id: directory.current_agreement(unit.region) for unit in units}
     return render_template(
-        "units/mine.html", units=units, agreements=agreements, items=inbox.inbox(current_user), today=office_today()
+        "units/mine.html",
+        units=units,
+        agreements=agreements,
+        items=inbox.inbox(current_user),
+        today=office_today(current_user.timezone),
     )
 
 
@@ -53,7 +57,7 @@ def region():
         region=region,
         agreement=directory.current_agreement(region),
         items=inbox.inbox(current_user),
-        today=office_today(),
+        today=office_today(region.province.timezone),
     )
 
 
@@ -249,7 +253,7 @@ REVIEWERS = ("liaison", "supervisor", "admin")
 def _agreements_in_reach() -> list[Agreement]:
     if current_user.role is Role.LIAISON:
         query = select(Agreement).where(Agreement.region_id == current_user.region_id)
-        today = office_today()
+        today = office_today(current_user.region.province.timezone)
         # A liaison follows the region only under an active agreement, reviews included.
         return [a for a in db.session.scalars(query.order_by(Agreement.signed_on)) if a.is_active(today)]
     query = select(Agreement).join(Agreement.region).where(Region.province_id == current_user.office.province_id)
@@ -265,7 +269,7 @@ def reviews_index():
         .where(JointReview.agreement_id.in_([a.id for a in agreements]))
         .order_by(JointReview.period.desc(), JointReview.id.desc())
     ).all()
-    today = office_today()
+    today = office_today(current_user.timezone)
     return render_template(
         "units/reviews.html",
         agreements=[a for a in agreements if a.is_active(today)],
@@ -279,7 +283,7 @@ def reviews_index():
 @require_role(*REVIEWERS)
 def review_now(agreement_id: int):
     agreement = next((a for a in _agreements_in_reach() if a.id == agreement_id), None) or abort(404)
-    period = joint_reviews.quarter_of(office_today())
+    period = joint_reviews.quarter_of(office_today(agreement.region.province.timezone))
     own_task("complaints.portal.review").delay(agreement.id, period)
     flash(_("The review is being prepared; it appears in the list when it is ready."), "info")
     return redirect(url_for("units.reviews_index"))

@@ -186,7 +186,7 @@ def compliance_pdf(profile: RegionProfile) -> bytes:
         _(
             "Public service compliance with the service standard, %(province)s. Situation on %(today)s.",
             province=region.province.name,
-            today=format_long_date(office_today()),
+            today=format_long_date(office_today(region.province.timezone)),
         ),
     )
 

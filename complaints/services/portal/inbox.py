@@ -140,7 +140,7 @@ def inbox(user: User, today: date | None = None) -> list[InboxItem]:
     units = unit_ids_in_reach(user, today)
     if not units:
         return []
-    today = today or office_today()
+    today = today or office_today(user.timezone)
     items: list[InboxItem] = []
     requests = db.session.execute(
         select(ClarificationRequest, Clock)
