@@ -400,28 +400,6 @@ def target_progress(
 
 # --- the province's dashboard ----------------------------------------------------------------------------------
 
-#: A map-like grid of Sulawesi Tenggara (column, row), north at the top: the mainland's west coast on the left,
-#: the islands of Muna and Buton below, Wakatobi at the far south-east. Regions not listed go in a row below.
-TILES = {
-    "74.08": (0, 0),
-    "74.10": (2, 0),
-    "74.04": (0, 1),
-    "74.11": (1, 1),
-    "74.03": (2, 1),
-    "74.71": (3, 1),
-    "74.12": (4, 1),
-    "74.06": (1, 2),
-    "74.05": (2, 2),
-    "74.13": (2, 3),
-    "74.02": (3, 3),
-    "74.09": (4, 3),
-    "74.14": (2, 4),
-    "74.72": (3, 4),
-    "74.01": (4, 4),
-    "74.07": (5, 4),
-    "74.15": (3, 5),
-}
-
 
 @dataclass
 class Tile:
@@ -450,11 +428,13 @@ def dashboard(province: Province, year: int | None = None) -> Dashboard:
         year = years[0] if years else None
     regions = db.session.scalars(select(Region).where(Region.province_id == province.id).order_by(Region.code)).all()
     of_year = {v.region.id: v for v in views if v.year == year}
-    spare = max((row for column, row in TILES.values()), default=-1) + 1
+    # Each region's tile comes from its row (seed data); those without one fill rows of six below the grid.
+    placed = [r for r in regions if r.grid_row is not None]
+    spare = max((r.grid_row for r in placed), default=-1) + 1
     tiles = []
-    for index, region in enumerate(r for r in regions if r.code not in TILES):
+    for index, region in enumerate(r for r in regions if r.grid_row is None):
         tiles.append(Tile(region, index % 6, spare + index // 6, of_year.get(region.id)))
-    tiles += [Tile(r, *TILES[r.code], of_year.get(r.id)) for r in regions if r.code in TILES]
+    tiles += [Tile(r, r.grid_column, r.grid_row, of_year.get(r.id)) for r in placed]
     zones_by_year = [_year_zones(views, y, len(regions)) for y in sorted(years)]
     return Dashboard(
         province=province,
