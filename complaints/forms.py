@@ -13,7 +13,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from complaints.i18n import N_
-from complaints.services.places.working_days import office_today
+from complaints.services.places.working_days import DEFAULT_TIMEZONE, office_today
 
 
 def _strip(value):
@@ -113,7 +113,8 @@ class DateWithin:
     def __call__(self, form, field):
         if field.data is None:
             return
-        last_year = office_today().year + self.years_ahead
+        # A plausibility bound on years: a day either way changes nothing.
+        last_year = office_today(DEFAULT_TIMEZONE).year + self.years_ahead
         if not self.first_year <= field.data.year <= last_year:
             raise ValidationError(
                 _l("Enter a date between %(first)d and %(last)d.", first=self.first_year, last=last_year)
@@ -121,14 +122,16 @@ class DateWithin:
 
 
 class NotInFuture:
-    """A date no later than today in the office's time zone (and not absurdly far in the past)."""
+    """A date no later than today in the office's time zone (and not absurdly far in the past). Form validators
+    know no office: this is the default zone, and the services check again with the zone of the office concerned
+    where it matters (filing, a unit's report)."""
 
     EARLIEST = date(1900, 1, 1)
 
     def __call__(self, form, field):
         if field.data is None:
             return
-        if field.data > office_today():
+        if field.data > office_today(DEFAULT_TIMEZONE):
             raise ValidationError(_l("The date cannot be in the future."))
         if field.data < self.EARLIEST:
             raise ValidationError(_l("Enter a date after 1900."))

@@ -15,6 +15,7 @@ from complaints.models import (
     Role,
     UnitKind,
 )
+from complaints.services.compliance.region_profiles import TargetState
 from complaints.services.intake.tracking import PublicStatus
 
 ROLE_LABELS = {
@@ -222,10 +223,10 @@ STAFF_EVENT_LABELS = {
 ZONE_LABELS = {"hijau": _l("Green"), "kuning": _l("Yellow"), "merah": _l("Red")}
 
 TARGET_STATE_LABELS = {
-    "met": _l("reached"),
-    "missed": _l("not reached"),
-    "open": _l("not decided yet"),
-    "awaiting": _l("awaiting the year's results"),
+    TargetState.MET: _l("reached"),
+    TargetState.MISSED: _l("not reached"),
+    TargetState.OPEN: _l("not decided yet"),
+    TargetState.AWAITING: _l("awaiting the year's results"),
 }
 
 

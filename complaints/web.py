@@ -16,6 +16,16 @@ from complaints.access import enforce_access_rules
 from complaints.extensions import db, limiter
 from complaints.i18n import format_long_date
 from complaints.labels import register_template_labels
+from complaints.models import (
+    CaseKind,
+    CaseStatus,
+    ClarificationStatus,
+    ClockStatus,
+    ReportJobStatus,
+    Role,
+    SubmissionKind,
+    Verdict,
+)
 from complaints.navigation import navigation_for
 from complaints.security import add_security_headers, reject_control_characters
 
@@ -121,9 +131,24 @@ def handle_unexpected_error(error: Exception):
 
 def init_app(app: Flask) -> None:
     register_template_labels(app)
-    from complaints.services.portal.inbox import shown_name
+    from complaints.services.compliance.region_profiles import TargetState
+    from complaints.services.portal.inbox import DueState, InboxKind, shown_name
 
     app.jinja_env.globals["shown_name"] = shown_name
+    # Templates compare states with these members, never with their raw values.
+    app.jinja_env.globals.update(
+        CaseKind=CaseKind,
+        CaseStatus=CaseStatus,
+        ClarificationStatus=ClarificationStatus,
+        ClockStatus=ClockStatus,
+        DueState=DueState,
+        InboxKind=InboxKind,
+        ReportJobStatus=ReportJobStatus,
+        Role=Role,
+        SubmissionKind=SubmissionKind,
+        TargetState=TargetState,
+        Verdict=Verdict,
+    )
     app.jinja_env.filters["date_long"] = format_long_date
     app.jinja_env.filters["format_weekday"] = lambda d: format_date(d, "EEEE")
     app.jinja_env.filters["datetime_short"] = lambda moment: format_datetime(moment, "short")

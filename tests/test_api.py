@@ -125,7 +125,8 @@ def test_a_unit_heads_token_sees_only_its_units_cases_that_came_to_it(client, wo
 def test_a_liaison_follows_the_region_only_under_an_active_agreement(client, world):
     token = world["tokens"]["liaison"]
     assert [i["id"] for i in get(client, token, "/api/v1/cases").get_json()["items"]] == [world["a"].id]
-    world["agreement"].valid_to = office_today() - timedelta(days=1)
+    agreement = world["agreement"]
+    agreement.valid_to = office_today(agreement.region.province.timezone) - timedelta(days=1)
     db.session.commit()
     assert get(client, token, "/api/v1/cases").get_json()["items"] == []
     assert get(client, token, f"/api/v1/cases/{world['a'].id}").status_code == 404

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from complaints.extensions import db
-from complaints.models import Province, Region, ReportJob
+from complaints.models import Province, Region, ReportJob, ReportJobStatus
 from complaints.services.compliance import region_profiles
 from complaints.services.compliance.assessment_import import import_assessments
 from complaints.services.compliance.classification import classify
@@ -227,7 +227,7 @@ def test_a_job_no_worker_took_is_given_up(client, seeded):
 
     client.post("/wilayah/74.13/laporan-kepatuhan")
     job = db.session.scalar(select(ReportJob))
-    job.status, job.created_at = "queued", utcnow() - timedelta(minutes=11)
+    job.status, job.created_at = ReportJobStatus.QUEUED, utcnow() - timedelta(minutes=11)
     db.session.commit()
     assert client.get(f"/laporan-kepatuhan/{job.token}/status").get_json()["status"] == "failed"
     again = client.post("/wilayah/74.13/laporan-kepatuhan")

@@ -75,7 +75,7 @@ def test_filing_writes_the_complaint_with_its_history_clock_and_notification(cli
     event = db.session.scalar(select(CaseEvent))
     assert (event.type, event.seq, event.public) == ("filed", 1, True)
     clock = db.session.scalar(select(Clock))
-    today = office_today()
+    today = office_today(complaint.office.timezone)
     assert (clock.kind, clock.status, clock.days, clock.day_type.value) == (
         "verification",
         ClockStatus.RUNNING,

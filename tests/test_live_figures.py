@@ -76,7 +76,7 @@ def final_report_with_actions(staff: Staff, case, *verdicts_on_time):
         title="LAHP",
         conclusion=Conclusion.FOUND,
         summary="Temuan",
-        issued_on=office_today(),
+        issued_on=office_today(case.office.timezone),
         issued_by_id=staff.supervisor.id,
     )
     db.session.add(report)
@@ -106,7 +106,7 @@ def recommendation(staff: Staff, case, outcome: Verdict | None):
             complaint=case,
             addressed_to="Wali Kota Kendari",
             text="Rekomendasi",
-            issued_on=office_today(),
+            issued_on=office_today(case.office.timezone),
             issued_by_id=staff.supervisor.id,
             outcome=outcome,
         )
@@ -121,7 +121,8 @@ def constructed(seeded, client):
     corrective actions for the unit (one implemented on time, one still running); three recommendations (implemented,
     partly implemented, no outcome yet). Dinas Kesehatan: two cases received in June last year, one closed after 5
     days, one request answered on time this year. One report filed online and not registered (it counts nowhere)."""
-    staff, today = Staff(), office_today()
+    staff = Staff()
+    today = office_today(staff.supervisor.office.timezone)
     this_year = today.year
     dukcapil, dinkes = kendari(UnitKind.DISDUKCAPIL), kendari(UnitKind.DINAS_KESEHATAN)
     forms = ["penundaan_berlarut", "penundaan_berlarut", "penyimpangan_prosedur", None, None, "penundaan_berlarut"]
@@ -270,7 +271,7 @@ def test_overdue_items_are_counted_until_met(app, constructed):
         .where(
             ClarificationRequest.unit_id == dukcapil.id,
             Clock.status == ClockStatus.RUNNING,
-            Clock.due_on < office_today(),
+            Clock.due_on < office_today(dukcapil.region.province.timezone),
         )
     )
     examination.record_clarification_answer(request_, "Akhirnya dijawab", by=Staff().supervisor)

@@ -102,7 +102,7 @@ def request_data(api_key: str | None, **overrides) -> dict:
     """A complete, valid POST Service Request against Kota Kendari's Disdukcapil (multipart: the ID card is the file
     ``media``); override any parameter, or give None to leave it out."""
     unit = kendari_disdukcapil()
-    today = office_today()
+    today = office_today(unit.region.province.timezone)
     data = {
         "api_key": api_key,
         "service_code": AREA,
@@ -297,7 +297,8 @@ def test_post_files_the_report_like_the_web_form(client, api_key):
     assert (complaint.channel, complaint.kind) == (Channel.OPEN311, CaseKind.REPORT)
     assert complaint.substance_area_code == AREA and complaint.unit_id == kendari_disdukcapil().id
     assert complaint.chronology.startswith("Saya mengurus KTP elektronik")  # the standard description
-    assert complaint.event_date == office_today() - timedelta(days=30)  # the W3C date-time's local date
+    today = office_today(complaint.office.timezone)
+    assert complaint.event_date == today - timedelta(days=30)  # the W3C date-time's local date
     assert complaint.complained_to_unit and complaint.prior_complaint_channel == "langsung"
     assert complaint.suspected_form_code == "penundaan_berlarut" and not complaint.confidential
     identity = complaint.reporter
@@ -583,7 +584,8 @@ def test_list_filters(client, api_key):
     assert ids(f"?start_date={start}&end_date={end.replace('+', '%2B')}") == [old.tracking_number]
     assert ids(f"?start_date={start}") == [old.tracking_number]  # 90 days from the start
     assert ids(f"?end_date={end.replace('+', '%2B')}") == [old.tracking_number]  # 90 days up to the end
-    assert old.tracking_number not in ids(f"?start_date={(office_today() - timedelta(days=5)).isoformat()}")
+    recent = office_today(old.office.timezone) - timedelta(days=5)
+    assert old.tracking_number not in ids(f"?start_date={recent.isoformat()}")
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
@@ -627,7 +629,7 @@ def test_the_office_s_own_cases_are_not_service_requests(client, api_key):
     own = opening.open_case(
         CaseKind.OWN_MOTION,
         unit_id=kendari_disdukcapil().id,
-        event_date=office_today(),
+        event_date=office_today(kendari_disdukcapil().region.province.timezone),
         account="Pemantauan langsung.",
         substance_area_code=AREA,
         by=officer,

@@ -287,7 +287,8 @@ def test_quarterly_joint_reviews_name_no_reporter_and_are_built_once(app, client
     case = examined_case(client, staff, confidential="y", full_name="Zulaikha Rahmawati", email="zulaikha@example.org")
     examination.request_clarification(case, "Pertanyaan", by=staff.examiner)
     db.session.commit()
-    first_of_quarter = office_today().replace(day=1, month=((office_today().month - 1) // 3) * 3 + 1)
+    today = office_today(liaison.region.province.timezone)
+    first_of_quarter = today.replace(day=1, month=((today.month - 1) // 3) * 3 + 1)
     built = joint_reviews.build_quarterly_reviews(today=first_of_quarter)
     assert built == db.session.scalar(select(func.count()).select_from(Agreement)) == 9
     assert joint_reviews.build_quarterly_reviews(today=first_of_quarter) == 0
@@ -314,7 +315,7 @@ def test_quarterly_joint_reviews_name_no_reporter_and_are_built_once(app, client
     assert supervisor_client.post(f"/portal/tinjauan/{agreement_id}").status_code == 302
     now = db.session.scalar(
         select(JointReview).where(
-            JointReview.agreement_id == agreement_id, JointReview.period == joint_reviews.quarter_of(office_today())
+            JointReview.agreement_id == agreement_id, JointReview.period == joint_reviews.quarter_of(today)
         )
     )
     assert now is not None and supervisor_client.get(f"/portal/tinjauan/file/{now.id}.xlsx").status_code == 200

@@ -88,6 +88,18 @@ def test_seed_keeps_an_administrators_edits(seeded):
     assert count(ServiceUnit) == 102
 
 
+def test_seed_places_regions_without_a_tile_and_keeps_those_set(seeded):
+    kendari = db.session.scalar(select(Region).where(Region.code == "74.71"))
+    baubau = db.session.scalar(select(Region).where(Region.code == "74.72"))
+    assert (kendari.grid_row, kendari.grid_column) == (1, 3)
+    kendari.grid_row = kendari.grid_column = None  # a region seeded before the grid existed
+    baubau.grid_row, baubau.grid_column = 6, 0  # moved by hand
+    db.session.commit()
+    assert seed_reference_data() == {"grid tiles": 1}
+    db.session.commit()
+    assert (kendari.grid_row, kendari.grid_column, baubau.grid_row, baubau.grid_column) == (1, 3, 6, 0)
+
+
 def test_demo_accounts_one_per_role_scoped(seeded):
     seed_demo_data()
     db.session.commit()

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 
 from complaints.extensions import db
-from complaints.models import CaseEvent, Clock, ClockStatus, Complaint, OutboxMessage, Role
+from complaints.models import CaseEvent, Clock, ClockStatus, Complaint, Office, OutboxMessage, Role
 from complaints.services.casework import sweep
 from complaints.services.places.working_days import office_today
 from complaints.tasks.clocks import sweep_clocks
@@ -81,7 +81,7 @@ def test_two_sweeps_at_once_escalate_each_breach_once(app, client, seeded):
 
 def test_the_sweep_reads_only_the_clocks_due(app_ctx, seeded):
     """Its query is bounded by the (status, due_on) index: the plan names it on PostgreSQL and SQLite alike."""
-    window = office_today() + timedelta(days=3)
+    window = office_today(db.session.scalar(select(Office).limit(1)).timezone) + timedelta(days=3)
     statement = (
         select(Clock.id).where(Clock.status == ClockStatus.RUNNING, Clock.due_on <= window).order_by(Clock.due_on)
     )
@@ -101,7 +101,7 @@ def test_the_sweep_reads_only_the_clocks_due(app_ctx, seeded):
 def test_real_workers_on_redis_sweep_once(database_url, redis_url, client, seeded, celery_worker):
     factories.user(Role.SUPERVISOR)
     file_cases(client)
-    yesterday = office_today() - timedelta(days=1)
+    yesterday = office_today(db.session.scalar(select(Complaint).limit(1)).office.timezone) - timedelta(days=1)
     db.session.execute(update(Clock).values(due_on=yesterday, start_on=yesterday - timedelta(days=20)))
     db.session.commit()
     # Two workers on the same queue, so that the two sweeps really can run at the same time.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from complaints.extensions import db
 from complaints.models.places import Province, Region, ServiceUnit
-from complaints.models.types import UTCDateTime, utcnow
+from complaints.models.types import StrEnumType, UTCDateTime, one_of, utcnow
 
 ZONES = ("hijau", "kuning", "merah")
 
@@ -134,7 +135,7 @@ class Target(db.Model):
 class UnitFigures(db.Model):
     """The live record of one service unit for one year (of the report's receipt), computed in SQL from the cases
     and kept here so that a profile page reads a few rows whatever the number of complaints. Refreshed per unit
-    whenever one of its cases records an event (services/live_figures.py)."""
+    whenever one of its cases records an event (services/compliance/live_figures.py)."""
 
     __tablename__ = "unit_figures"
     __table_args__ = (UniqueConstraint("unit_id", "year"),)
@@ -173,19 +174,28 @@ class StaleUnit(db.Model):
     unit_id: Mapped[int] = mapped_column(ForeignKey("service_units.id", ondelete="CASCADE"))
 
 
+class ReportJobStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
 class ReportJob(db.Model):
     """A compliance report (PDF) being built by a worker: its progress is read by the page that waits for it."""
 
     __tablename__ = "report_jobs"
-    __table_args__ = (CheckConstraint("progress BETWEEN 0 AND 100", name="progress_range"),)
+    __table_args__ = (
+        CheckConstraint("progress BETWEEN 0 AND 100", name="progress_range"),
+        one_of("status", ReportJobStatus),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Random, unguessable: the only key to the job's page and file.
     token: Mapped[str] = mapped_column(String(32), unique=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     locale: Mapped[str] = mapped_column(String(5))
-    #: queued, running, done, failed
-    status: Mapped[str] = mapped_column(String(10), default="queued")
+    status: Mapped[ReportJobStatus] = mapped_column(StrEnumType(ReportJobStatus, 10), default=ReportJobStatus.QUEUED)
     progress: Mapped[int] = mapped_column(Integer, default=0)
     stage: Mapped[str | None] = mapped_column(String(40))
     file_name: Mapped[str | None] = mapped_column(String(32))

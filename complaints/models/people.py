@@ -97,6 +97,16 @@ class User(UserMixin, db.Model):
     def is_ombudsman(self) -> bool:
         return self.role in OMBUDSMAN_ROLES
 
+    @property
+    def timezone(self) -> str | None:
+        """The time zone of where the account works: its office, its region (liaison) or its units' region; None
+        for a citizen."""
+        if self.office is not None:
+            return self.office.timezone
+        if self.region is not None:
+            return self.region.province.timezone
+        return self.units[0].region.province.timezone if self.units else None
+
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 

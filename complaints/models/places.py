@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, CheckConstraint, Column, Date, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from complaints.extensions import db
@@ -61,7 +61,11 @@ class Region(db.Model):
     """A regency (kabupaten) or city (kota)."""
 
     __tablename__ = "regions"
-    __table_args__ = (one_of("kind", RegionKind),)
+    __table_args__ = (
+        one_of("kind", RegionKind),
+        CheckConstraint("(grid_row IS NULL) = (grid_column IS NULL)", name="grid_row_with_column"),
+        UniqueConstraint("province_id", "grid_row", "grid_column"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Kemendagri region code, e.g. "74.71" for Kota Kendari; used in public URLs and as Open311 jurisdiction.
@@ -69,6 +73,10 @@ class Region(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[RegionKind] = mapped_column(StrEnumType(RegionKind, 20))
     province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
+    #: The region's tile on its province's map-like dashboard grid, north at the top (seed data, one grid per
+    #: province); a region without one goes in a row below.
+    grid_row: Mapped[int | None] = mapped_column(Integer)
+    grid_column: Mapped[int | None] = mapped_column(Integer)
 
     province: Mapped[Province] = relationship(back_populates="regions")
     units: Mapped[list[ServiceUnit]] = relationship(back_populates="region", order_by="ServiceUnit.id")

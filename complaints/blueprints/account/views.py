@@ -6,6 +6,7 @@ from complaints.access import require_role, signed_in
 from complaints.blueprints.account import bp
 from complaints.blueprints.account.forms import ChangePasswordForm, TokenForm
 from complaints.extensions import db, limiter
+from complaints.models import Role
 from complaints.navigation import navigation_for
 from complaints.services.accounts import api_tokens
 from complaints.services.accounts.users import AccountError, change_password, send_email_verification
@@ -54,7 +55,7 @@ def verify_email(token: str):
         return redirect(url_for("account.home"))
     db.session.commit()
     flash(_("Thank you: %(email)s is confirmed.", email=user.email), "success")
-    return redirect(url_for("reports.mine" if user.role.value == "citizen" else "account.home"))
+    return redirect(url_for("reports.mine" if user.role is Role.CITIZEN else "account.home"))
 
 
 @bp.post("/verifikasi")

@@ -27,7 +27,7 @@ def _name_field(label, max_length=120):
 
 
 class StaffUserForm(BaseForm):
-    """A staff account; choices for office, region and units are given by the view (``choices_from``)."""
+    """A staff account; choices for office, region and units are given by the view (``_scope_choices``)."""
 
     full_name = _name_field(_l("Full name"))
     email = email_field()

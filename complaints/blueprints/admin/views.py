@@ -219,7 +219,7 @@ def agreements():
         .order_by(Region.code, Agreement.signed_on)
         .options(selectinload(Agreement.liaisons))
     ).all()
-    today = working_days.office_today()
+    today = working_days.office_today(current_user.timezone)
     return render_template("admin/agreements.html", agreements=rows, today=today)
 
 

@@ -1,10 +1,13 @@
 """The OpenAPI 3.1 description of /api/v1, written out by hand next to the code it describes. Schemathesis
 (tests/test_api_schema.py) calls every operation with real tokens and checks each response against it, so a change
-to a representation in complaints/services/api.py that is not made here too fails the build."""
+to a representation in complaints/blueprints/api/representations.py that is not made here too fails the build."""
 
 from __future__ import annotations
 
 from copy import deepcopy
+
+from complaints.models import CaseKind, CaseStatus
+from complaints.services.compliance.region_profiles import TargetState
 
 
 def _nullable(schema: dict) -> dict:
@@ -16,18 +19,7 @@ def _nullable(schema: dict) -> dict:
     return schema
 
 
-CASE_STATUSES = [
-    "received",
-    "documents_requested",
-    "verification",
-    "registered",
-    "examination",
-    "pre_report_notice",
-    "corrective_monitoring",
-    "resolution",
-    "recommendation",
-    "closed",
-]
+CASE_STATUSES = [status.value for status in CaseStatus]
 STRING, INTEGER, NUMBER, BOOLEAN = {"type": "string"}, {"type": "integer"}, {"type": "number"}, {"type": "boolean"}
 DATE, DATETIME = {"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}
 
@@ -91,7 +83,7 @@ SCHEMAS = {
             "id": INTEGER,
             "tracking_number": _nullable(STRING),
             "registration_number": _nullable(STRING),
-            "kind": {"type": "string", "enum": ["report", "quick_response", "own_motion"]},
+            "kind": {"type": "string", "enum": [kind.value for kind in CaseKind]},
             "status": {"type": "string", "enum": CASE_STATUSES},
             "status_label": STRING,
             "channel": STRING,
@@ -189,7 +181,7 @@ SCHEMAS = {
             "wording": STRING,
             "set_on": _nullable(STRING),
             "set_by": _nullable(STRING),
-            "state": {"type": "string", "enum": ["met", "missed", "open", "awaiting"]},
+            "state": {"type": "string", "enum": [state.value for state in TargetState]},
             "standing_year": _nullable(INTEGER),
         }
     ),

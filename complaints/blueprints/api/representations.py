@@ -109,7 +109,7 @@ def case_filters(args) -> QueueFilters:
 
 
 def cases_for(user: User, filters: QueueFilters):
-    return case_query(reach.case_scope(user), filters, office_today())
+    return case_query(reach.case_scope(user), filters, office_today(user.timezone))
 
 
 def case_for(user: User, case_id: int) -> Complaint | None:

@@ -141,14 +141,14 @@ def unit(unit_id: int):
 def regions():
     page = representations.page_param(request.args)
     rows, total = representations.paginate(representations.regions_query(), page)
-    today = office_today()
-    return _page([representations.region_dict(r, today) for r in rows], total, page)
+    return _page([representations.region_dict(r, office_today(r.province.timezone)) for r in rows], total, page)
 
 
 @bp.get("/regions/<code>")
 @token_required(*EVERY_TOKEN)
 def region(code: str):
-    return jsonify(representations.region_dict(directory.get_region(code) or abort(404), office_today()))
+    region = directory.get_region(code) or abort(404)
+    return jsonify(representations.region_dict(region, office_today(region.province.timezone)))
 
 
 @bp.get("/regions/<code>/profile")
@@ -156,7 +156,8 @@ def region(code: str):
 def region_profile(code: str):
     region = directory.get_region(code) or abort(404)
     year = representations.int_param(request.args, "year", low=1990, high=2100)
-    return jsonify(representations.profile_dict(region_profiles.region_profile(region, year), office_today()))
+    profile = region_profiles.region_profile(region, year)
+    return jsonify(representations.profile_dict(profile, office_today(region.province.timezone)))
 
 
 @bp.get("/assessments")

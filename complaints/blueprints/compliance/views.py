@@ -4,7 +4,7 @@ from flask_babel import get_locale
 from complaints.access import public
 from complaints.blueprints.compliance import bp
 from complaints.extensions import limiter
-from complaints.models import ReportJob
+from complaints.models import ReportJob, ReportJobStatus
 from complaints.services.compliance import exports, region_profiles, region_report
 from complaints.services.places import directory
 
@@ -106,10 +106,11 @@ def report_job(token: str):
 @public
 def report_status(token: str):
     job = _job_or_404(token)
+    done = job.status is ReportJobStatus.DONE
     return {
         "status": region_report.shown_status(job),
         "progress": job.progress,
-        "download": url_for("compliance.report_download", token=job.token) if job.status == "done" else None,
+        "download": url_for("compliance.report_download", token=job.token) if done else None,
     }
 
 
@@ -117,7 +118,7 @@ def report_status(token: str):
 @public
 def report_download(token: str):
     job = _job_or_404(token)
-    if job.status != "done":
+    if job.status is not ReportJobStatus.DONE:
         abort(404)
     return send_file(
         region_report.report_path(job),

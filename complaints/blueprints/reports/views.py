@@ -26,7 +26,7 @@ from complaints.services.core import uploads
 from complaints.services.core.errors import RuleError
 from complaints.services.intake import filing, reporter_actions, tracking
 from complaints.services.intake.receipts import receipt_pdf
-from complaints.services.places.working_days import office_today
+from complaints.services.places.working_days import DEFAULT_TIMEZONE, office_today
 
 INVALID = 422
 UNLOCKED = "unlocked_complaints"
@@ -126,7 +126,11 @@ def file():
             session[JUST_FILED] = {"number": filed.complaint.tracking_number, "key": filed.access_key}
             return _to_receipt(filed.complaint)
     status = INVALID if request.method == "POST" else 200
-    today = office_today()
+    # The event is dated where the chosen region is; before a region is chosen the warning is only a first hint.
+    chosen = form.region_id.data  # looked up only if offered: a forged id may not fit the database's integers
+    offered = any(choice.value == chosen for choice in form.region_id.choices)
+    region = db.session.get(Region, chosen) if chosen and offered else None
+    today = office_today(region.province.timezone if region is not None else DEFAULT_TIMEZONE)
     warnings = filing.warnings_for(
         form.event_date.data,
         {"yes": True, "no": False}.get(form.complained_to_unit.data),

@@ -8,7 +8,15 @@ from complaints.access import require_role
 from complaints.blueprints.units import bp
 from complaints.blueprints.units.forms import ActionReportForm, AnswerForm, ForwardForm
 from complaints.extensions import db
-from complaints.models import ClarificationRequest, Complaint, CorrectiveAction, JointReview, User
+from complaints.models import (
+    ClarificationRequest,
+    ClarificationStatus,
+    Complaint,
+    CorrectiveAction,
+    JointReview,
+    Role,
+    User,
+)
 from complaints.services.casework import reach
 from complaints.services.casework.letters import clarification_letter_pdf
 from complaints.services.casework.notifications import reporter_label
@@ -31,7 +39,11 @@ def mine():
     units = current_user.units
     agreements = {unit.id: directory.current_agreement(unit.region) for unit in units}
     return render_template(
-        "units/mine.html", units=units, agreements=agreements, items=inbox.inbox(current_user), today=office_today()
+        "units/mine.html",
+        units=units,
+        agreements=agreements,
+        items=inbox.inbox(current_user),
+        today=office_today(current_user.timezone),
     )
 
 
@@ -44,7 +56,7 @@ def region():
         region=region,
         agreement=directory.current_agreement(region),
         items=inbox.inbox(current_user),
-        today=office_today(),
+        today=office_today(region.province.timezone),
     )
 
 
@@ -65,7 +77,7 @@ def exchange_lapor_csv():
 
 
 def _forward_form(prefix: str, case: Complaint) -> ForwardForm | None:
-    if current_user.role.value != "liaison":
+    if current_user.role is not Role.LIAISON:
         return None
     form = ForwardForm(prefix=prefix)
     form.to.choices = [SelectChoice(0, "—")] + [SelectChoice(u.id, u.full_name) for u in inbox.heads_of(case)]
@@ -115,9 +127,9 @@ def clarification(request_id: int):
         _lock(ClarificationRequest, request_id)
     item = inbox.request_in_reach(request_id, current_user) or abort(404)
     case = item.complaint
-    answer_form = AnswerForm(prefix="answer") if current_user.role.value == "unit_head" else None
+    answer_form = AnswerForm(prefix="answer") if current_user.role is Role.UNIT_HEAD else None
     if answer_form is not None and request.method == "GET":
-        answer_form.mode.data = "answer" if item.status.value == "open" else "supplement"
+        answer_form.mode.data = "answer" if item.status is ClarificationStatus.OPEN else "supplement"
     forward_form = _forward_form("forward", case)
     status = 200
     if request.method == "POST":
@@ -172,7 +184,7 @@ def corrective_action(action_id: int):
         _lock(CorrectiveAction, action_id)
     item = inbox.action_in_reach(action_id, current_user) or abort(404)
     case = db.session.get(Complaint, item.complaint_id)
-    report_form = ActionReportForm(prefix="report") if current_user.role.value == "unit_head" else None
+    report_form = ActionReportForm(prefix="report") if current_user.role is Role.UNIT_HEAD else None
     forward_form = _forward_form("forward", case)
     status = 200
     if request.method == "POST":
@@ -246,7 +258,7 @@ def reviews_index():
         .where(JointReview.agreement_id.in_([a.id for a in agreements]))
         .order_by(JointReview.period.desc(), JointReview.id.desc())
     ).all()
-    today = office_today()
+    today = office_today(current_user.timezone)
     return render_template(
         "units/reviews.html",
         agreements=[a for a in agreements if a.is_active(today)],
@@ -260,7 +272,7 @@ def reviews_index():
 @require_role(*REVIEWERS)
 def review_now(agreement_id: int):
     agreement = next((a for a in reach.followed_agreements(current_user) if a.id == agreement_id), None) or abort(404)
-    period = joint_reviews.quarter_of(office_today())
+    period = joint_reviews.quarter_of(office_today(agreement.region.province.timezone))
     own_task("complaints.portal.review").delay(agreement.id, period)
     flash(_("The review is being prepared; it appears in the list when it is ready."), "info")
     return redirect(url_for("units.reviews_index"))

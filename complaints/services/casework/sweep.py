@@ -27,6 +27,8 @@ from complaints.models import (
     ClockStatus,
     Complaint,
     CorrectiveAction,
+    Office,
+    Province,
     Role,
     User,
     Verdict,
@@ -54,20 +56,28 @@ class SweepReport:
 
 def sweep(today: date | None = None, batch: int = 500) -> SweepReport:
     report = SweepReport()
-    today = today or office_today()
-    window = today + timedelta(days=current_app.config["CLOCK_REMINDER_DAYS"])
+    # A clock runs in its case's office's calendar: "today" is the office's own.
+    todays = {zone: today or office_today(zone) for zone in db.session.scalars(select(Province.timezone).distinct())}
+    if not todays:
+        return report
+    ahead = timedelta(days=current_app.config["CLOCK_REMINDER_DAYS"])
     candidates = db.session.execute(
-        select(Clock.id, Clock.due_on, Clock.reminded_at)
-        .where(Clock.status == ClockStatus.RUNNING, Clock.due_on <= window)
+        select(Clock.id, Clock.due_on, Clock.reminded_at, Province.timezone)
+        .join(Complaint, Complaint.id == Clock.complaint_id)
+        .join(Office, Office.id == Complaint.office_id)
+        .join(Province, Province.id == Office.province_id)
+        .where(Clock.status == ClockStatus.RUNNING, Clock.due_on <= max(todays.values()) + ahead)
         .order_by(Clock.due_on, Clock.id)
         .limit(batch)
     ).all()
     db.session.rollback()
-    for clock_id, due_on, reminded_at in candidates:
-        if due_on < today:
+    for clock_id, due_on, reminded_at, zone in candidates:
+        if due_on < todays[zone]:
             if _claim_breach(clock_id):
                 _escalate(clock_id)
                 report.escalations.append(clock_id)
+        elif due_on > todays[zone] + ahead:
+            continue  # within the window of an office further east, not yet of this one
         elif reminded_at is None and _claim_reminder(clock_id):
             _remind(clock_id)
             report.reminders.append(clock_id)

@@ -25,7 +25,7 @@ from complaints.models import Assessment, AssessmentDimension, AssessmentPart, R
 from complaints.models.compliance import ZONES
 from complaints.security import plain_digits
 from complaints.services.compliance.classification import classify
-from complaints.services.places.working_days import office_today
+from complaints.services.places.working_days import DEFAULT_TIMEZONE, office_today
 
 REQUIRED = ("year", "region_code", "score")
 OPTIONAL = ("zone", "category", "rank_province", "rank_national", "source")
@@ -109,7 +109,8 @@ def import_assessments(filename: str, content: bytes) -> ImportReport:
         report.errors.append(RowError(1, "", str(exc)))
         return report
     regions = {r.code: r for r in db.session.scalars(select(Region))}
-    last_year = office_today().year + 1
+    # A plausibility bound on years, for a file that may span provinces: a day either way changes nothing.
+    last_year = office_today(DEFAULT_TIMEZONE).year + 1
     units = {
         (u.region_id, u.kind.value): u
         for u in db.session.scalars(select(ServiceUnit).where(ServiceUnit.is_active).order_by(ServiceUnit.id.desc()))

@@ -11,7 +11,7 @@ A report counts once the Ombudsman has registered it: a report not (yet) accepte
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -29,7 +29,10 @@ from complaints.models import (
     Complaint,
     CorrectiveAction,
     FinalReport,
+    Office,
+    Province,
     Recommendation,
+    Region,
     ServiceUnit,
     StaleUnit,
     UnitFigures,
@@ -108,7 +111,17 @@ def unit_figures(unit_ids: Iterable[int], today=None) -> list[UnitYear]:
     unit_ids = list(unit_ids)
     if not unit_ids:
         return []
-    today = today or office_today()
+    if today is None:  # each unit's figures as of today in its own province
+        by_zone = defaultdict(list)
+        for unit_id, zone in db.session.execute(
+            select(ServiceUnit.id, Province.timezone)
+            .join(ServiceUnit.region)
+            .join(Region.province)
+            .where(ServiceUnit.id.in_(unit_ids))
+        ):
+            by_zone[zone].append(unit_id)
+        rows = [r for zone, ids in by_zone.items() for r in unit_figures(ids, office_today(zone))]
+        return sorted(rows, key=lambda r: (r.unit_name, -r.year))
     names = dict(db.session.execute(select(ServiceUnit.id, ServiceUnit.name).where(ServiceUnit.id.in_(unit_ids))).all())
     rows: dict[tuple[int, int], UnitYear] = {}
 
@@ -140,12 +153,13 @@ def unit_figures(unit_ids: Iterable[int], today=None) -> list[UnitYear]:
         ):
             getattr(row(unit_id, year), attribute)[code or ""] += total
     # Days from receipt to closure, in the office's calendar: one row per closed case, read only on a refresh.
-    for unit_id, received_at, closed_at in db.session.execute(
-        select(Complaint.unit_id, Complaint.received_at, Complaint.closed_at).where(
-            registered, Complaint.status == CaseStatus.CLOSED
-        )
+    for unit_id, received_at, closed_at, zone in db.session.execute(
+        select(Complaint.unit_id, Complaint.received_at, Complaint.closed_at, Province.timezone)
+        .join(Office, Office.id == Complaint.office_id)
+        .join(Province, Province.id == Office.province_id)
+        .where(registered, Complaint.status == CaseStatus.CLOSED)
     ):
-        days = (office_today(now=closed_at) - office_today(now=received_at)).days
+        days = (office_today(zone, now=closed_at) - office_today(zone, now=received_at)).days
         row(unit_id, received_at.year).close_days[str(days)] += 1
     for unit_id, year, overdue in db.session.execute(
         select(Complaint.unit_id, received, func.count())

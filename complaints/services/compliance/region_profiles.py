@@ -8,6 +8,7 @@ bound of the 95 % Wilson interval of their share of duties done on time, so that
 
 from __future__ import annotations
 
+import enum
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -289,11 +290,19 @@ def assessment_views(province: Province) -> list[AssessmentView]:
 # --- targets -------------------------------------------------------------------------------------------------
 
 
+class TargetState(enum.StrEnum):
+    MET = "met"
+    MISSED = "missed"
+    #: Some results are still unknown.
+    OPEN = "open"
+    #: No result for the year yet.
+    AWAITING = "awaiting"
+
+
 @dataclass
 class TargetProgress:
     target: Target
-    #: met, missed, open (some results still unknown), awaiting (no result for the year yet)
-    state: str
+    state: TargetState
     #: Where things stand: the year's results if there are any, the latest otherwise.
     standing_year: int | None
     zone_counts: dict[str, int] = field(default_factory=dict)
@@ -328,7 +337,7 @@ def _province_progress(target: Target, views: list[AssessmentView], regions: int
     zones = _year_zones(views, year, regions) if year else YearZones(0, {zone: 0 for zone in ZONES}, 0, regions)
     counts, unknown = zones.counts, zones.without_zone + zones.unpublished
     if year != target.year:
-        return TargetProgress(target, "awaiting", year, counts, unknown)
+        return TargetProgress(target, TargetState.AWAITING, year, counts, unknown)
     green, red = counts["hijau"], counts["merah"]
     missed = (target.min_green_regions is not None and green + unknown < target.min_green_regions) or (
         target.max_red_regions is not None and red > target.max_red_regions
@@ -336,7 +345,8 @@ def _province_progress(target: Target, views: list[AssessmentView], regions: int
     met = (target.min_green_regions is None or green >= target.min_green_regions) and (
         target.max_red_regions is None or red + unknown <= target.max_red_regions
     )
-    return TargetProgress(target, "missed" if missed else "met" if met else "open", year, counts, unknown)
+    state = TargetState.MISSED if missed else TargetState.MET if met else TargetState.OPEN
+    return TargetProgress(target, state, year, counts, unknown)
 
 
 def _rank_check(target: Target, of_year: AssessmentView | None, views: list[AssessmentView]) -> bool | None:
@@ -362,14 +372,14 @@ def _region_progress(target: Target, views: list[AssessmentView]) -> TargetProgr
     if of_year is None:
         earlier = [v for v in own if v.year <= target.year]
         latest = earlier[-1] if earlier else None
-        state = "missed" if rank is False else "awaiting"
+        state = TargetState.MISSED if rank is False else TargetState.AWAITING
         return TargetProgress(target, state, latest.year if latest else None, view=latest)
     checks = [rank]
     if target.min_category:
         checks.append(of_year.category is not None and of_year.category <= target.min_category)
     if target.min_zone:
         checks.append(of_year.zone is not None and ZONE_ORDER[of_year.zone] >= ZONE_ORDER[target.min_zone])
-    state = "missed" if False in checks else "open" if None in checks else "met"
+    state = TargetState.MISSED if False in checks else TargetState.OPEN if None in checks else TargetState.MET
     return TargetProgress(target, state, of_year.year, view=of_year)
 
 
@@ -389,28 +399,6 @@ def target_progress(
 
 
 # --- the province's dashboard ----------------------------------------------------------------------------------
-
-#: A map-like grid of Sulawesi Tenggara (column, row), north at the top: the mainland's west coast on the left,
-#: the islands of Muna and Buton below, Wakatobi at the far south-east. Regions not listed go in a row below.
-TILES = {
-    "74.08": (0, 0),
-    "74.10": (2, 0),
-    "74.04": (0, 1),
-    "74.11": (1, 1),
-    "74.03": (2, 1),
-    "74.71": (3, 1),
-    "74.12": (4, 1),
-    "74.06": (1, 2),
-    "74.05": (2, 2),
-    "74.13": (2, 3),
-    "74.02": (3, 3),
-    "74.09": (4, 3),
-    "74.14": (2, 4),
-    "74.72": (3, 4),
-    "74.01": (4, 4),
-    "74.07": (5, 4),
-    "74.15": (3, 5),
-}
 
 
 @dataclass
@@ -440,11 +428,13 @@ def dashboard(province: Province, year: int | None = None) -> Dashboard:
         year = years[0] if years else None
     regions = db.session.scalars(select(Region).where(Region.province_id == province.id).order_by(Region.code)).all()
     of_year = {v.region.id: v for v in views if v.year == year}
-    spare = max((row for column, row in TILES.values()), default=-1) + 1
+    # Each region's tile comes from its row (seed data); those without one fill rows of six below the grid.
+    placed = [r for r in regions if r.grid_row is not None]
+    spare = max((r.grid_row for r in placed), default=-1) + 1
     tiles = []
-    for index, region in enumerate(r for r in regions if r.code not in TILES):
+    for index, region in enumerate(r for r in regions if r.grid_row is None):
         tiles.append(Tile(region, index % 6, spare + index // 6, of_year.get(region.id)))
-    tiles += [Tile(r, *TILES[r.code], of_year.get(r.id)) for r in regions if r.code in TILES]
+    tiles += [Tile(r, r.grid_column, r.grid_row, of_year.get(r.id)) for r in placed]
     zones_by_year = [_year_zones(views, y, len(regions)) for y in sorted(years)]
     return Dashboard(
         province=province,

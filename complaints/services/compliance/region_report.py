@@ -17,7 +17,7 @@ from sqlalchemy import select
 from complaints.extensions import db
 from complaints.i18n import format_long_date
 from complaints.labels import TARGET_STATE_LABELS, ZONE_LABELS
-from complaints.models import Region, ReportJob
+from complaints.models import Region, ReportJob, ReportJobStatus
 from complaints.models.types import utcnow
 from complaints.services.compliance.region_profiles import RegionProfile, region_profile
 from complaints.services.core import uploads
@@ -40,7 +40,7 @@ def request_report(region: Region, locale: str) -> ReportJob:
         .where(
             ReportJob.region_id == region.id,
             ReportJob.locale == locale,
-            ReportJob.status != "failed",
+            ReportJob.status != ReportJobStatus.FAILED,
             ReportJob.created_at >= utcnow() - REUSE_FOR,
         )
         .order_by(ReportJob.id.desc())
@@ -59,17 +59,17 @@ def _dispatch(job: ReportJob) -> None:
     from complaints.tasks import hand_over
 
     if not hand_over("complaints.compliance.report", job.id):  # the broker is down: say so instead of waiting
-        job.status, job.stage = "failed", "unqueued"
+        job.status, job.stage = ReportJobStatus.FAILED, "unqueued"
         db.session.commit()
 
 
 def is_stale(job: ReportJob) -> bool:
-    return job.status in ("queued", "running") and job.created_at < utcnow() - GIVE_UP_AFTER
+    return job.status in (ReportJobStatus.QUEUED, ReportJobStatus.RUNNING) and job.created_at < utcnow() - GIVE_UP_AFTER
 
 
-def shown_status(job: ReportJob) -> str:
+def shown_status(job: ReportJob) -> ReportJobStatus:
     """What the waiting page shows: a job past its time counts as failed."""
-    return "failed" if is_stale(job) else job.status
+    return ReportJobStatus.FAILED if is_stale(job) else job.status
 
 
 def remove_old_reports() -> int:
@@ -97,14 +97,14 @@ def report_path(job: ReportJob):
 
 
 def _progress(job: ReportJob, stage: str, percent: int) -> None:
-    job.status, job.stage, job.progress = "running", stage, percent
+    job.status, job.stage, job.progress = ReportJobStatus.RUNNING, stage, percent
     db.session.commit()
 
 
 def run_job(job_id: int) -> str:
     """The worker's part: each stage commits its progress, so the waiting page can show it."""
     job = db.session.get(ReportJob, job_id)
-    if job is None or job.status == "done":
+    if job is None or job.status is ReportJobStatus.DONE:
         return "nothing to do"
     try:
         with force_locale(job.locale):
@@ -116,13 +116,13 @@ def run_job(job_id: int) -> str:
             _progress(job, "document", 80)
             name = secrets.token_hex(16)
             (uploads.upload_folder() / name).write_bytes(document)
-            job.file_name, job.status, job.stage, job.progress = name, "done", "done", 100
+            job.file_name, job.status, job.stage, job.progress = name, ReportJobStatus.DONE, "done", 100
             job.finished_at = utcnow()
             db.session.commit()
     except Exception:
         db.session.rollback()
         job = db.session.get(ReportJob, job_id)
-        job.status, job.stage = "failed", "error"
+        job.status, job.stage = ReportJobStatus.FAILED, "error"
         db.session.commit()
         raise
     return f"report {job.token} built"
@@ -186,7 +186,7 @@ def compliance_pdf(profile: RegionProfile) -> bytes:
         _(
             "Public service compliance with the service standard, %(province)s. Situation on %(today)s.",
             province=region.province.name,
-            today=format_long_date(office_today()),
+            today=format_long_date(office_today(region.province.timezone)),
         ),
     )
 

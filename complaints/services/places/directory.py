@@ -27,7 +27,7 @@ def _counts(query) -> dict[int, int]:
 
 def province_summaries(on: date | None = None) -> list[ProvinceSummary]:
     """Per province: how many regions, service units, and regions under an agreement valid today."""
-    on = on or office_today()
+    provinces = list(db.session.scalars(select(Province).order_by(Province.code)))
     region_counts = _counts(select(Region.province_id, func.count()).group_by(Region.province_id))
     unit_counts = _counts(
         select(Region.province_id, func.count(ServiceUnit.id))
@@ -35,15 +35,20 @@ def province_summaries(on: date | None = None) -> list[ProvinceSummary]:
         .where(ServiceUnit.is_active)
         .group_by(Region.province_id)
     )
-    agreement_counts = _counts(
-        select(Region.province_id, func.count(func.distinct(Agreement.region_id)))
-        .join(Agreement.region)
-        .where(Agreement.valid_from <= on, Agreement.valid_to.is_(None) | (Agreement.valid_to >= on))
-        .group_by(Region.province_id)
-    )
+    agreement_counts = {}
+    for zone in {p.timezone for p in provinces}:  # "today" is each province's own
+        day = on or office_today(zone)
+        agreement_counts |= _counts(
+            select(Region.province_id, func.count(func.distinct(Agreement.region_id)))
+            .join(Agreement.region)
+            .join(Region.province)
+            .where(Province.timezone == zone)
+            .where(Agreement.valid_from <= day, Agreement.valid_to.is_(None) | (Agreement.valid_to >= day))
+            .group_by(Region.province_id)
+        )
     return [
         ProvinceSummary(p, region_counts.get(p.id, 0), unit_counts.get(p.id, 0), agreement_counts.get(p.id, 0))
-        for p in db.session.scalars(select(Province).order_by(Province.code))
+        for p in provinces
     ]
 
 

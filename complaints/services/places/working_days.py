@@ -21,11 +21,14 @@ from complaints.extensions import db
 from complaints.models import HolidayOverride, OverrideKind
 
 #: Sulawesi Tenggara's offices count their days in WITA (UTC+8); other provinces pass their own zone.
+#: Only where no office or region is known yet (an Open311 time without an offset before the service is matched);
+#: everywhere else the zone comes from the office or the region concerned.
 DEFAULT_TIMEZONE = "Asia/Makassar"
 
 
-def office_today(timezone: str = DEFAULT_TIMEZONE, now: datetime | None = None) -> date:
-    """Today's date where the office is (a filing at 23:30 UTC is already tomorrow in Kendari)."""
+def office_today(timezone: str, now: datetime | None = None) -> date:
+    """Today's date in ``timezone``, the zone of the office or region concerned (a filing at 23:30 UTC is already
+    tomorrow in Kendari)."""
     moment = now or datetime.now(ZoneInfo("UTC"))
     return moment.astimezone(ZoneInfo(timezone)).date()
 

@@ -7,6 +7,7 @@ reporter's identity: pages and files for units use ``notifications.reporter_labe
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -65,22 +66,33 @@ def report_documents(case: Complaint) -> list[Attachment]:
     return [a for a in visible_attachments(case) if a.kind is not AttachmentKind.UNIT_DOCUMENT]
 
 
+class InboxKind(enum.StrEnum):
+    REQUEST = "request"
+    ACTION = "action"
+
+
+class DueState(enum.StrEnum):
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    OPEN = "open"
+
+
 @dataclass(frozen=True)
 class InboxItem:
-    kind: str  # "request" or "action"
+    kind: InboxKind
     id: int
     case: Complaint
     due_on: date
-    state: str  # "overdue", "due_soon" or "open"
+    state: DueState
     title: str
 
 
-def _state(due_on: date, clock_status: ClockStatus, today: date) -> str:
+def _state(due_on: date, clock_status: ClockStatus, today: date) -> DueState:
     if clock_status is ClockStatus.BREACHED or due_on < today:
-        return "overdue"
+        return DueState.OVERDUE
     if due_on <= today + timedelta(days=current_app.config["CLOCK_REMINDER_DAYS"]):
-        return "due_soon"
-    return "open"
+        return DueState.DUE_SOON
+    return DueState.OPEN
 
 
 def inbox(user: User, today: date | None = None) -> list[InboxItem]:
@@ -88,7 +100,7 @@ def inbox(user: User, today: date | None = None) -> list[InboxItem]:
     units = reach.unit_ids_in_reach(user, today)
     if not units:
         return []
-    today = today or office_today()
+    today = today or office_today(user.timezone)
     items: list[InboxItem] = []
     requests = db.session.execute(
         select(ClarificationRequest, Clock)
@@ -98,7 +110,7 @@ def inbox(user: User, today: date | None = None) -> list[InboxItem]:
     for request, clock in requests:
         items.append(
             InboxItem(
-                "request",
+                InboxKind.REQUEST,
                 request.id,
                 request.complaint,
                 clock.due_on,
@@ -120,7 +132,7 @@ def inbox(user: User, today: date | None = None) -> list[InboxItem]:
     for action, clock in actions:
         items.append(
             InboxItem(
-                "action",
+                InboxKind.ACTION,
                 action.id,
                 db.session.get(Complaint, action.complaint_id),
                 clock.due_on,
@@ -281,14 +293,14 @@ def send_digests(today: date | None = None) -> int:
     ).all()
     for liaison in liaisons:
         day = today or office_today(liaison.region.province.timezone)
-        items = [item for item in inbox(liaison, day) if item.state != "open"]
+        items = [item for item in inbox(liaison, day) if item.state is not DueState.OPEN]
         if not items:
             continue
         if db.session.scalar(select(DigestSent.id).where(DigestSent.user_id == liaison.id, DigestSent.day == day)):
             continue  # already sent today
         lines = [
             f"- {format_long_date(item.due_on)} · {item.title} · {item.case.unit.name} · "
-            f"{item.case.registration_number} ({_('overdue') if item.state == 'overdue' else _('due soon')})"
+            f"{item.case.registration_number} ({_('overdue') if item.state is DueState.OVERDUE else _('due soon')})"
             for item in items
         ]
         try:

@@ -27,6 +27,7 @@ from complaints.models import (
     CorrectiveAction,
     JointReview,
     ServiceUnit,
+    Verdict,
 )
 from complaints.services.core import uploads
 from complaints.services.intake.receipts import new_document, table
@@ -101,7 +102,7 @@ def review_lines(agreement: Agreement, today: date) -> tuple[list[UnitSummary], 
             .where(Complaint.unit_id == unit.id)
         ):
             actions += 1
-            implemented += action.verdict is not None and action.verdict.value == "implemented"
+            implemented += action.verdict is Verdict.IMPLEMENTED
             late = clock.status is ClockStatus.BREACHED or (
                 clock.status is ClockStatus.RUNNING and clock.due_on < today
             )

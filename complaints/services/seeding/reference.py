@@ -66,7 +66,7 @@ def seed_reference_data() -> SeedReport:
 
 def _seed_places(report: SeedReport) -> None:
     provinces = {p.code: p for p in db.session.scalars(select(Province))}
-    regions = set(db.session.scalars(select(Region.code)))
+    regions = {r.code: r for r in db.session.scalars(select(Region))}
     for row in read_csv("regions_sultra.csv"):
         province = provinces.get(row["province_code"])
         if province is None:
@@ -74,10 +74,16 @@ def _seed_places(report: SeedReport) -> None:
             db.session.add(province)
             provinces[province.code] = province
             report["provinces"] += 1
-        if row["code"] not in regions:
-            db.session.add(Region(code=row["code"], name=row["name"], kind=RegionKind(row["kind"]), province=province))
-            regions.add(row["code"])
+        region = regions.get(row["code"])
+        if region is None:
+            region = Region(code=row["code"], name=row["name"], kind=RegionKind(row["kind"]), province=province)
+            db.session.add(region)
+            regions[region.code] = region
             report["regions"] += 1
+        # Regions that came before the grid get their tile too; a tile already set is left as it is.
+        if region.grid_row is None and row["grid_row"]:
+            region.grid_row, region.grid_column = int(row["grid_row"]), int(row["grid_column"])
+            report["grid tiles"] += 1
     db.session.flush()
     offices = set(db.session.scalars(select(Office.code)))
     for row in read_csv("offices.csv"):
