@@ -7,6 +7,7 @@ from complaints.extensions import limiter
 from complaints.models import ReportJob, ReportJobStatus
 from complaints.services.compliance import exports, region_profiles, region_report
 from complaints.services.places import directory
+from complaints.tasks import compliance as compliance_tasks
 
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -87,7 +88,7 @@ def _report_limit() -> str:
 @limiter.limit(_report_limit)
 def request_report(region_code: str):
     region = _region_or_404(region_code)
-    job = region_report.request_report(region, str(get_locale()))
+    job = compliance_tasks.start_report(region, str(get_locale()))
     return redirect(url_for("compliance.report_job", token=job.token), code=303)
 
 

@@ -32,9 +32,9 @@ KEEP_FOR = timedelta(days=2)
 ZONE_RGB = {"hijau": (25, 135, 84), "kuning": (255, 193, 7), "merah": (220, 53, 69)}
 
 
-def request_report(region: Region, locale: str) -> ReportJob:
-    """The region's report job: a recent one (queued, running or done) or a new one handed to a worker after the
-    commit. Commits."""
+def request_report(region: Region, locale: str) -> tuple[ReportJob, bool]:
+    """The region's report job: a recent one (queued, running or done), or a new one, with True: the caller commits
+    it and hands it to a worker (``complaints.tasks.compliance.start_report``)."""
     recent = db.session.scalar(
         select(ReportJob)
         .where(
@@ -47,20 +47,16 @@ def request_report(region: Region, locale: str) -> ReportJob:
         .limit(1)
     )
     if recent is not None and not is_stale(recent):
-        return recent
+        return recent, False
     job = ReportJob(token=secrets.token_hex(16), region_id=region.id, locale=locale, stage="queued")
     db.session.add(job)
-    db.session.commit()
-    _dispatch(job)
-    return job
+    db.session.flush()
+    return job, True
 
 
-def _dispatch(job: ReportJob) -> None:
-    from complaints.tasks import hand_over
-
-    if not hand_over("complaints.compliance.report", job.id):  # the broker is down: say so instead of waiting
-        job.status, job.stage = ReportJobStatus.FAILED, "unqueued"
-        db.session.commit()
+def mark_unqueued(job: ReportJob) -> None:
+    """No worker could be given the job (the broker is down): the waiting page says so at once instead of waiting."""
+    job.status, job.stage = ReportJobStatus.FAILED, "unqueued"
 
 
 def is_stale(job: ReportJob) -> bool:
@@ -79,7 +75,7 @@ def remove_old_reports() -> int:
         if job.file_name:
             report_path(job).unlink(missing_ok=True)
         db.session.delete(job)
-    db.session.commit()
+    db.session.flush()
     return len(old)
 
 
