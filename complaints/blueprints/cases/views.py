@@ -1,4 +1,4 @@
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -31,6 +31,7 @@ from complaints.models import (
     UnitSubmission,
     User,
 )
+from complaints.pages import private_download, private_file
 from complaints.security import page_number
 from complaints.services.casework import officer_queue, workflow
 from complaints.services.casework.letters import clarification_letter_pdf
@@ -357,11 +358,7 @@ def act(case_id: int, action: str):
 def attachment(case_id: int, attachment_id: int):
     case = _case_or_404(case_id)
     item = next((a for a in case.attachments if a.id == attachment_id), None) or abort(404)
-    response = send_file(
-        uploads.path_of(item), mimetype=item.content_type.value, as_attachment=True, download_name=item.original_name
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(uploads.path_of(item), mimetype=item.content_type.value, name=item.original_name)
 
 
 @bp.get("/<int:case_id>/klarifikasi/<int:request_id>.pdf")
@@ -371,11 +368,11 @@ def clarification_letter(case_id: int, request_id: int):
     item = db.session.get(ClarificationRequest, request_id)
     if item is None or item.complaint_id != case.id:
         abort(404)
-    response = current_app.response_class(clarification_letter_pdf(item), mimetype="application/pdf")
-    name = f"klarifikasi-{item.round}-{case.tracking_number}.pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(
+        clarification_letter_pdf(item),
+        mimetype="application/pdf",
+        name=f"klarifikasi-{item.round}-{case.tracking_number}.pdf",
+    )
 
 
 # --- cases the Ombudsman opens ---------------------------------------------------------------------------------

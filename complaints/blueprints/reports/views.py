@@ -1,4 +1,4 @@
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -21,6 +21,7 @@ from complaints.models import (
     ServiceUnit,
     SubstanceArea,
 )
+from complaints.pages import private_download, private_file
 from complaints.services.core import uploads
 from complaints.services.core.errors import RuleError
 from complaints.services.intake import filing, reporter_actions, tracking
@@ -194,10 +195,7 @@ def status(number: str):
 def receipt_download(number: str):
     complaint = _own_complaint_or_404(number)
     pdf = receipt_pdf(tracking.tracking_view(complaint))
-    response = current_app.response_class(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="tanda-terima-{complaint.tracking_number}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(pdf, mimetype="application/pdf", name=f"tanda-terima-{complaint.tracking_number}.pdf")
 
 
 @bp.get("/lacak/<number>/lampiran/<int:attachment_id>")
@@ -205,15 +203,7 @@ def receipt_download(number: str):
 def attachment(number: str, attachment_id: int):
     complaint = _own_complaint_or_404(number)
     item = next((a for a in complaint.attachments if a.id == attachment_id), None) or abort(404)
-    response = send_file(
-        uploads.path_of(item),
-        mimetype=item.content_type.value,
-        as_attachment=True,
-        download_name=item.original_name,
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(uploads.path_of(item), mimetype=item.content_type.value, name=item.original_name, max_age=0)
 
 
 def _reporter_action(complaint, form_name: str, form, action, done: str):

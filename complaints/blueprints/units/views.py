@@ -1,4 +1,4 @@
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,6 +9,7 @@ from complaints.blueprints.units import bp
 from complaints.blueprints.units.forms import ActionReportForm, AnswerForm, ForwardForm
 from complaints.extensions import db
 from complaints.models import Agreement, ClarificationRequest, Complaint, CorrectiveAction, JointReview, Region, User
+from complaints.pages import private_download, private_file
 from complaints.services.casework.letters import clarification_letter_pdf
 from complaints.services.casework.workflow import reporter_label
 from complaints.services.compliance import live_figures
@@ -18,7 +19,7 @@ from complaints.services.core.links import external_url
 from complaints.services.places import directory
 from complaints.services.places.working_days import office_today
 from complaints.services.portal import data_exchange, inbox, joint_reviews
-from complaints.tasks import own_task
+from complaints.tasks import hand_over
 
 PORTAL = ("unit_head", "liaison")
 INVALID = 422
@@ -155,10 +156,9 @@ def clarification(request_id: int):
 @require_role(*PORTAL)
 def clarification_letter(request_id: int):
     item = inbox.request_in_reach(request_id, current_user) or abort(404)
-    response = current_app.response_class(clarification_letter_pdf(item), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="klarifikasi-{item.round}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(
+        clarification_letter_pdf(item), mimetype="application/pdf", name=f"klarifikasi-{item.round}.pdf"
+    )
 
 
 # --- corrective actions ----------------------------------------------------------------------------------------
@@ -211,14 +211,7 @@ def attachment(case_id: int, attachment_id: int):
     if case is None or not inbox.in_reach(case, current_user):
         abort(404)
     item = next((a for a in inbox.visible_attachments(case) if a.id == attachment_id), None) or abort(404)
-    response = send_file(
-        uploads.path_of(item),
-        mimetype=item.content_type.value,
-        as_attachment=True,
-        download_name=inbox.shown_name(item),
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(uploads.path_of(item), mimetype=item.content_type.value, name=inbox.shown_name(item))
 
 
 # --- the unit's own record -------------------------------------------------------------------------------------
@@ -270,8 +263,10 @@ def reviews_index():
 def review_now(agreement_id: int):
     agreement = next((a for a in _agreements_in_reach() if a.id == agreement_id), None) or abort(404)
     period = joint_reviews.quarter_of(office_today())
-    own_task("complaints.portal.review").delay(agreement.id, period)
-    flash(_("The review is being prepared; it appears in the list when it is ready."), "info")
+    if hand_over("complaints.portal.review", agreement.id, period):
+        flash(_("The review is being prepared; it appears in the list when it is ready."), "info")
+    else:  # the broker is down: say so rather than fail the page
+        flash(_("The review cannot be prepared right now. Please try again in a few minutes."), "warning")
     return redirect(url_for("units.reviews_index"))
 
 
