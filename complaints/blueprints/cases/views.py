@@ -31,7 +31,7 @@ from complaints.models import (
     UnitSubmission,
     User,
 )
-from complaints.pages import private_download, private_file
+from complaints.pages import INVALID, committing, form_status, private_download, private_file
 from complaints.security import page_number
 from complaints.services.casework import officer_queue, workflow
 from complaints.services.casework.letters import clarification_letter_pdf
@@ -330,24 +330,19 @@ def act(case_id: int, action: str):
     _fill_choices(case, action, form)
     if form.validate_on_submit():
         try:
-            perform(case, form, current_user)
-            db.session.commit()
-        except RuleError as exc:
-            db.session.rollback()
-            field = getattr(form, exc.field, None) if exc.field else None
-            (field.errors if field is not None else form.form_errors).append(str(exc))
-            flash(str(exc), "danger")
+            with committing(form, flash_refusal=True) as change:
+                perform(case, form, current_user)
         except IntegrityError:  # someone else took the same step at the same moment
             db.session.rollback()
             flash(_("The case was changed by someone else at the same moment. Check it and try again."), "warning")
             return redirect(url_for("cases.show", case_id=case_id)), 303
-        else:
+        if change.committed:
             flash(_("Done: %(action)s.", action=workflow.ACTIONS[action].label), "success")
             if db.session.get(Complaint, case_id).office_id != current_user.office_id:  # transferred away
                 return redirect(url_for("cases.index"))
             return redirect(url_for("cases.show", case_id=case.id))
     db.session.rollback()
-    return _render_case(db.session.get(Complaint, case_id), {action: form}, 422)
+    return _render_case(db.session.get(Complaint, case_id), {action: form}, INVALID)
 
 
 # --- documents -------------------------------------------------------------------------------------------------
@@ -397,7 +392,7 @@ def new():
         for a in db.session.scalars(select(SubstanceArea).order_by(SubstanceArea.position))
     ]
     if form.validate_on_submit():
-        try:
+        with committing(form) as change:
             case = workflow.open_case(
                 CaseKind(form.kind.data),
                 unit_id=form.unit_id.data,
@@ -407,13 +402,7 @@ def new():
                 by=current_user,
                 submission_key=form.submission_key.data,
             )
-        except RuleError as exc:
-            db.session.rollback()
-            (getattr(form, exc.field).errors if exc.field and hasattr(form, exc.field) else form.form_errors).append(
-                str(exc)
-            )
-        else:
-            db.session.commit()
+        if change.committed:
             flash(_("Case %(number)s opened.", number=case.registration_number), "success")
             return redirect(url_for("cases.show", case_id=case.id))
-    return render_template("cases/new.html", form=form), 422 if request.method == "POST" else 200
+    return render_template("cases/new.html", form=form), form_status()

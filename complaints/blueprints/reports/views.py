@@ -21,14 +21,12 @@ from complaints.models import (
     ServiceUnit,
     SubstanceArea,
 )
-from complaints.pages import private_download, private_file
+from complaints.pages import INVALID, committing, form_status, private_download, private_file
 from complaints.services.core import uploads
-from complaints.services.core.errors import RuleError
 from complaints.services.intake import filing, reporter_actions, tracking
 from complaints.services.intake.receipts import receipt_pdf
 from complaints.services.places.working_days import office_today
 
-INVALID = 422
 UNLOCKED = "unlocked_complaints"
 JUST_FILED = "just_filed"
 
@@ -103,13 +101,13 @@ def file():
         )
         key = form.submission_key.data
         try:
-            filed = filing.file_complaint(
-                form.submission(),
-                files,
-                user=current_user if current_user.is_authenticated else None,
-                submission_key=key,
-            )
-            db.session.commit()
+            with committing(form, field="chronology", refusals=(filing.IntakeError,)) as change:
+                filed = filing.file_complaint(
+                    form.submission(),
+                    files,
+                    user=current_user if current_user.is_authenticated else None,
+                    submission_key=key,
+                )
         except filing.AlreadyFiled as exc:  # the same form sent again: show the report it filed
             db.session.rollback()
             return _to_receipt(exc.complaint)
@@ -119,13 +117,10 @@ def file():
             if earlier is None:
                 raise
             return _to_receipt(earlier)
-        except filing.IntakeError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "chronology").errors.append(str(exc))
-        else:
+        if change.committed:
             session[JUST_FILED] = {"number": filed.complaint.tracking_number, "key": filed.access_key}
             return _to_receipt(filed.complaint)
-    status = INVALID if request.method == "POST" else 200
+    status = form_status()
     today = office_today()
     warnings = filing.warnings_for(
         form.event_date.data,
@@ -168,8 +163,7 @@ def track():
             _unlock(complaint.id)
             return redirect(url_for("reports.status", number=complaint.tracking_number))
         form.access_key.errors.append(_("No report matches this tracking number and access key."))
-    status = INVALID if request.method == "POST" else 200
-    return render_template("reports/track_form.html", form=form), status
+    return render_template("reports/track_form.html", form=form), form_status()
 
 
 def _status_page(complaint, **forms):
@@ -209,13 +203,9 @@ def attachment(number: str, attachment_id: int):
 def _reporter_action(complaint, form_name: str, form, action, done: str):
     """Validate the form, run the service, commit, say so; or show the tracking page again with the errors."""
     if form.validate_on_submit():
-        try:
+        with committing() as change:
             action()
-        except RuleError as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
-        else:
-            db.session.commit()
+        if change.committed:
             flash(done, "success")
             return redirect(url_for("reports.status", number=complaint.tracking_number))
     return _status_page(complaint, **{form_name: form}), INVALID

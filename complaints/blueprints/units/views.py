@@ -9,12 +9,11 @@ from complaints.blueprints.units import bp
 from complaints.blueprints.units.forms import ActionReportForm, AnswerForm, ForwardForm
 from complaints.extensions import db
 from complaints.models import Agreement, ClarificationRequest, Complaint, CorrectiveAction, JointReview, Region, User
-from complaints.pages import private_download, private_file
+from complaints.pages import INVALID, committing, private_download, private_file
 from complaints.services.casework.letters import clarification_letter_pdf
 from complaints.services.casework.workflow import reporter_label
 from complaints.services.compliance import live_figures
 from complaints.services.core import uploads
-from complaints.services.core.errors import RuleError
 from complaints.services.core.links import external_url
 from complaints.services.places import directory
 from complaints.services.places.working_days import office_today
@@ -22,7 +21,6 @@ from complaints.services.portal import data_exchange, inbox, joint_reviews
 from complaints.tasks import hand_over
 
 PORTAL = ("unit_head", "liaison")
-INVALID = 422
 
 
 @bp.get("/unit-saya")
@@ -94,12 +92,9 @@ def external_url_of(path: str) -> str:
 
 
 def _perform(action, done_message: str, target: str):
-    try:
+    with committing() as change:
         action()
-        db.session.commit()
-    except RuleError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
+    if not change.committed:
         return False
     flash(done_message, "success")
     return redirect(target)
