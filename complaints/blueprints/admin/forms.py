@@ -12,24 +12,16 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from complaints.forms import BaseForm, DateWithin, email_field, new_password_field
+from complaints.forms import REQUIRED, BaseForm, DateWithin, email_field, new_password_field, text
 from complaints.labels import DAY_TYPE_LABELS, OVERRIDE_KIND_LABELS, ROLE_LABELS, UNIT_KIND_LABELS, ZONE_LABELS
 from complaints.models import OverrideKind, Role, UnitKind
 from complaints.models.compliance import ZONES
 
 
-def _name_field(label, max_length=120):
-    return StringField(
-        label,
-        validators=[DataRequired(message=_l("This field is required.")), Length(max=max_length)],
-        render_kw={"maxlength": max_length},
-    )
-
-
 class StaffUserForm(BaseForm):
     """A staff account; choices for office, region and units are given by the view (``choices_from``)."""
 
-    full_name = _name_field(_l("Full name"))
+    full_name = text(_l("Full name"), 120)
     email = email_field()
     role = SelectField(
         _l("Role"),
@@ -52,8 +44,8 @@ class ReachForm(BaseForm):
 class UnitForm(BaseForm):
     region_id = SelectField(_l("Region"), coerce=int, validators=[DataRequired()])
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, UNIT_KIND_LABELS[k]) for k in UnitKind])
-    name = _name_field(_l("Name"), 200)
-    head_title = _name_field(_l("Title of the head (as letters are addressed)"), 200)
+    name = text(_l("Name"), 200)
+    head_title = text(_l("Title of the head (as letters are addressed)"), 200)
     head_name = StringField(_l("Name of the head"), validators=[Optional(), Length(max=120)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     is_active = BooleanField(_l("In service"), default=True)
@@ -107,7 +99,7 @@ class AgreementForm(BaseForm):
 class HolidayOverrideForm(BaseForm):
     day = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter a date.")), DateWithin(2015, 5)])
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, OVERRIDE_KIND_LABELS[k]) for k in OverrideKind])
-    name = _name_field(_l("Name"), 200)
+    name = text(_l("Name"), 200)
     legal_basis = StringField(_l("Legal basis (decree)"), validators=[Optional(), Length(max=300)])
 
     def validate_kind(self, field):
@@ -126,7 +118,7 @@ class BandForm(BaseForm):
 
     year = IntegerField(
         _l("Assessment year"),
-        validators=[InputRequired(message=_l("This field is required.")), NumberRange(min=2025, max=2100)],
+        validators=[InputRequired(message=REQUIRED), NumberRange(min=2025, max=2100)],
     )
     category = SelectField(
         _l("Category"), choices=[SelectChoice("", _l("none (zones only)"))] + [SelectChoice(c, c) for c in "ABCDE"]
@@ -134,19 +126,19 @@ class BandForm(BaseForm):
     lower = DecimalField(
         _l("Lowest score (included)"),
         places=2,
-        validators=[InputRequired(message=_l("This field is required.")), NumberRange(min=0, max=100)],
+        validators=[InputRequired(message=REQUIRED), NumberRange(min=0, max=100)],
     )
     upper = DecimalField(
         _l("Highest score (included)"),
         places=2,
-        validators=[InputRequired(message=_l("This field is required.")), NumberRange(min=0, max=100)],
+        validators=[InputRequired(message=REQUIRED), NumberRange(min=0, max=100)],
     )
-    opinion = _name_field(_l("Opinion"), max_length=80)
+    opinion = text(_l("Opinion"), 80)
     zone = SelectField(_l("Zone"), choices=[SelectChoice(z, ZONE_LABELS[z]) for z in ZONES])
 
 
 class ApiClientForm(BaseForm):
     """A client application that files reports through Open311."""
 
-    name = _name_field(_l("Application name"))
+    name = text(_l("Application name"), 120)
     contact_email = email_field(_l("Contact e-mail address"))

@@ -16,20 +16,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from complaints.forms import BaseForm, DateWithin, NotInFuture
+from complaints.forms import REQUIRED, BaseForm, DateWithin, NotInFuture, text
 from complaints.models import Addressee, CaseKind, Conclusion, Verdict
 from complaints.services.casework.workflow import EXAMINATION_STEPS, FORMAL_CHECKS, MATERIAL_CHECKS
-
-REQUIRED = _l("This field is required.")
-
-
-def long_text(label, max_length=5000, required=True):
-    validators = [DataRequired(message=REQUIRED)] if required else [Optional()]
-    return TextAreaField(
-        label,
-        validators=[*validators, Length(max=max_length)],
-        render_kw={"rows": 3, "maxlength": max_length},
-    )
 
 
 class ConfirmForm(BaseForm):
@@ -45,17 +34,17 @@ for _code, _label in {**FORMAL_CHECKS, **MATERIAL_CHECKS}.items():
 
 
 class DocumentsRequestForm(BaseForm):
-    missing = long_text(_l("Which documents are missing"), 3000)
+    missing = text(_l("Which documents are missing"), 3000, area=True, rows=3)
 
 
 class RejectForm(BaseForm):
     reason = SelectField(_l("Closure reason"), validators=[DataRequired(message=REQUIRED)])
-    note = long_text(_l("Explanation for the reporter"), 3000)
+    note = text(_l("Explanation for the reporter"), 3000, area=True, rows=3)
 
 
 class TransferForm(BaseForm):
     office_id = SelectField(_l("Office"), coerce=int, validators=[DataRequired(message=REQUIRED)])
-    note = long_text(_l("Why"), 2000)
+    note = text(_l("Why"), 2000, area=True, rows=3)
 
 
 class AssignForm(BaseForm):
@@ -63,33 +52,33 @@ class AssignForm(BaseForm):
 
 
 class ClarificationForm(BaseForm):
-    questions = long_text(_l("Questions for the unit"), 5000)
+    questions = text(_l("Questions for the unit"), 5000, area=True, rows=3)
 
 
 class AnswerForm(BaseForm):
     request_id = HiddenField(validators=[DataRequired()])
-    answer = long_text(_l("The unit's answer (as received by letter)"), 10000)
+    answer = text(_l("The unit's answer (as received by letter)"), 10000, area=True, rows=3)
 
 
 class SummonsForm(BaseForm):
-    note = long_text(_l("Summons: date, addressee, reference"), 2000)
+    note = text(_l("Summons: date, addressee, reference"), 2000, area=True, rows=3)
 
 
 class StepForm(BaseForm):
     step = SelectField(_l("Step"), choices=[SelectChoice(code, label) for code, label in EXAMINATION_STEPS.items()])
-    note = long_text(_l("What was done and found"), 5000)
+    note = text(_l("What was done and found"), 5000, area=True, rows=3)
 
 
 class NoteForm(BaseForm):
-    note = long_text(_l("Note for the reporter (it is sent to them)"), 3000)
+    note = text(_l("Note for the reporter (it is sent to them)"), 3000, area=True, rows=3)
 
 
 class NoticeForm(BaseForm):
-    conclusion = long_text(_l("The conclusion, as the reporter will read it"), 5000)
+    conclusion = text(_l("The conclusion, as the reporter will read it"), 5000, area=True, rows=3)
 
 
 class ReopenForm(BaseForm):
-    note = long_text(_l("Why the examination is reopened"), 3000)
+    note = text(_l("Why the examination is reopened"), 3000, area=True, rows=3)
 
 
 ACTION_ROWS = 3
@@ -104,7 +93,7 @@ class FinalReportForm(BaseForm):
             SelectChoice(Conclusion.STOPPED.value, _l("Examination stopped")),
         ],
     )
-    summary = long_text(_l("Summary of the final report"), 10000)
+    summary = text(_l("Summary of the final report"), 10000, area=True, rows=3)
     forms = SelectMultipleField(_l("Forms of maladministration found"), validators=[Optional()])
 
 
@@ -141,19 +130,19 @@ VERDICT_CHOICES = [
 class VerdictForm(BaseForm):
     action_id = HiddenField(validators=[DataRequired()])
     verdict = SelectField(_l("Verdict"), choices=VERDICT_CHOICES)
-    reason = long_text(_l("Reason"), 3000)
+    reason = text(_l("Reason"), 3000, area=True, rows=3)
 
 
 class RecommendationForm(BaseForm):
     addressed_to = StringField(
         _l("Addressed to (the unit's superior)"), validators=[DataRequired(message=REQUIRED), Length(max=200)]
     )
-    text = long_text(_l("Recommendation"), 10000)
+    text = text(_l("Recommendation"), 10000, area=True, rows=3)
 
 
 class OutcomeForm(BaseForm):
     outcome = SelectField(_l("Outcome"), choices=VERDICT_CHOICES)
-    note = long_text(_l("Note for the reporter (it is sent to them)"), 3000)
+    note = text(_l("Note for the reporter (it is sent to them)"), 3000, area=True, rows=3)
 
 
 class NewCaseForm(BaseForm):
@@ -168,7 +157,7 @@ class NewCaseForm(BaseForm):
     event_date = DateField(
         _l("Date of the event"), validators=[InputRequired(message=REQUIRED), NotInFuture(), DateWithin(1990, 0)]
     )
-    account = long_text(_l("The situation"), 10000)
+    account = text(_l("The situation"), 10000, area=True, rows=3)
     substance_area_code = SelectField(_l("Subject area"), validators=[DataRequired(message=REQUIRED)])
     #: The same form sent twice opens one case.
     submission_key = HiddenField(default=lambda: secrets.token_hex(16), validators=[Regexp(r"^[0-9a-f]{32}$")])

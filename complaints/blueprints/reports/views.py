@@ -6,15 +6,9 @@ from sqlalchemy.exc import IntegrityError
 
 from complaints.access import public, require_role
 from complaints.blueprints.reports import bp
-from complaints.blueprints.reports.forms import (
-    ComplaintForm,
-    DocumentsForm,
-    NoticeResponseForm,
-    RatingForm,
-    TrackForm,
-    WithdrawForm,
-)
+from complaints.blueprints.reports.forms import DocumentsForm, NoticeResponseForm, RatingForm, TrackForm, WithdrawForm
 from complaints.extensions import db, limiter
+from complaints.forms import ComplaintForm
 from complaints.models import (
     MaladministrationForm,
     Region,
