@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
@@ -12,14 +13,34 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from complaints.extensions import db
 from complaints.forms import REQUIRED, BaseForm, DateWithin, email_field, new_password_field, text
 from complaints.labels import DAY_TYPE_LABELS, OVERRIDE_KIND_LABELS, ROLE_LABELS, UNIT_KIND_LABELS, ZONE_LABELS
-from complaints.models import OverrideKind, Role, UnitKind
+from complaints.models import Office, OverrideKind, Region, Role, ServiceUnit, UnitKind, User
 from complaints.models.compliance import ZONES
 
 
-class StaffUserForm(BaseForm):
-    """A staff account; choices for office, region and units are given by the view (``choices_from``)."""
+def _region_choices() -> list[SelectChoice]:
+    return [
+        SelectChoice(r.id, f"{r.code} · {r.name}") for r in db.session.scalars(select(Region).order_by(Region.code))
+    ]
+
+
+class _ReachChoices:
+    """Offices, regions and units to choose from (the only values the form accepts)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.office_id.choices = [SelectChoice(0, "—")] + [
+            SelectChoice(o.id, f"{o.code} · {o.name}") for o in db.session.scalars(select(Office).order_by(Office.code))
+        ]
+        self.region_id.choices = [SelectChoice(0, "—")] + _region_choices()
+        units = db.session.scalars(select(ServiceUnit).join(ServiceUnit.region).order_by(Region.code, ServiceUnit.id))
+        self.unit_ids.choices = [SelectChoice(u.id, f"{u.region.name} · {u.name}") for u in units]
+
+
+class StaffUserForm(_ReachChoices, BaseForm):
+    """A staff account, with the office, region or units it reaches."""
 
     full_name = text(_l("Full name"), 120)
     email = email_field()
@@ -34,7 +55,7 @@ class StaffUserForm(BaseForm):
     password = new_password_field(_l("Initial password"))
 
 
-class ReachForm(BaseForm):
+class ReachForm(_ReachChoices, BaseForm):
     office_id = SelectField(_l("Office (Ombudsman staff)"), coerce=int, validators=[Optional()])
     region_id = SelectField(_l("Region (liaison)"), coerce=int, validators=[Optional()])
     unit_ids = SelectMultipleField(_l("Service units (unit head)"), coerce=int, validators=[Optional()])
@@ -49,6 +70,10 @@ class UnitForm(BaseForm):
     head_name = StringField(_l("Name of the head"), validators=[Optional(), Length(max=120)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     is_active = BooleanField(_l("In service"), default=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.region_id.choices = _region_choices()
 
 
 def _days_field(label):
@@ -73,6 +98,11 @@ class AgreementForm(BaseForm):
     corrective_action_days = _days_field(_l("Agreed days to carry out corrective actions"))
     corrective_action_day_type = _day_type_field(_l("Counted in"))
     liaison_ids = SelectMultipleField(_l("Liaisons"), coerce=int, validators=[Optional()])
+
+    def __init__(self, *args, candidates: list[User], **kwargs):
+        """``candidates``: the liaisons of the agreement's region, the only ones it may list."""
+        super().__init__(*args, **kwargs)
+        self.liaison_ids.choices = [SelectChoice(u.id, f"{u.full_name} <{u.email}>") for u in candidates]
 
     #: Clocks whose days an agreement may set for the region's units (the workflow reads ``clock_terms``).
     AGREED_CLOCKS = ("clarification", "corrective_action")

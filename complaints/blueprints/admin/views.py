@@ -3,7 +3,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
-from wtforms import SelectChoice
 
 from complaints.access import require_role
 from complaints.blueprints.admin import bp
@@ -43,24 +42,6 @@ from complaints.services.places.changes import PlacesError, save_unit, update_ag
 PER_PAGE = 25
 
 
-def _region_choices() -> list[SelectChoice]:
-    return [
-        SelectChoice(r.id, f"{r.code} · {r.name}") for r in db.session.scalars(select(Region).order_by(Region.code))
-    ]
-
-
-def _scope_choices(form) -> None:
-    """Offices, regions and units to choose from (the only values the form accepts)."""
-    form.office_id.choices = [SelectChoice(0, "—")] + [
-        SelectChoice(o.id, f"{o.code} · {o.name}") for o in db.session.scalars(select(Office).order_by(Office.code))
-    ]
-    form.region_id.choices = [SelectChoice(0, "—")] + _region_choices()
-    form.unit_ids.choices = [
-        SelectChoice(u.id, f"{u.region.name} · {u.name}")
-        for u in db.session.scalars(select(ServiceUnit).join(ServiceUnit.region).order_by(Region.code, ServiceUnit.id))
-    ]
-
-
 def _chosen_scope(form):
     office = db.session.get(Office, form.office_id.data) if form.office_id.data else None
     region = db.session.get(Region, form.region_id.data) if form.region_id.data else None
@@ -95,7 +76,6 @@ def users():
 @require_role("admin")
 def new_user():
     form = StaffUserForm()
-    _scope_choices(form)
     if form.validate_on_submit():
         office, region, units = _chosen_scope(form)
         with committing(form, field="role", refusals=(AccountError,)) as change:
@@ -125,7 +105,6 @@ def edit_user(user_id: int):
         "active": user.active,
     }
     form = ReachForm() if request.method == "POST" else ReachForm(data=current)
-    _scope_choices(form)
     if form.validate_on_submit():
         office, region, units = _chosen_scope(form)
         with committing(form, field="active", refusals=(AccountError,)) as change:
@@ -156,7 +135,6 @@ def units():
 
 def _unit_form_page(unit: ServiceUnit | None):
     form = UnitForm(obj=unit)
-    form.region_id.choices = _region_choices()
     if unit is None and request.method == "GET":
         form.region_id.data = request.args.get("region_id", type=int)
     if form.validate_on_submit():
@@ -210,11 +188,10 @@ def agreements():
 @require_role("admin")
 def edit_agreement(agreement_id: int):
     agreement = db.session.get(Agreement, agreement_id) or abort(404)
-    form = AgreementForm(obj=agreement if request.method == "GET" else None)
     candidates = db.session.scalars(
         select(User).where(User.role == Role.LIAISON, User.region_id == agreement.region_id).order_by(User.full_name)
     ).all()
-    form.liaison_ids.choices = [SelectChoice(u.id, f"{u.full_name} <{u.email}>") for u in candidates]
+    form = AgreementForm(obj=agreement if request.method == "GET" else None, candidates=candidates)
     if request.method == "GET":
         form.liaison_ids.data = [u.id for u in agreement.liaisons]
         form.fill_clock_terms(agreement.clock_terms)

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
-from wtforms import DateField, HiddenField, SelectField
+from wtforms import DateField, HiddenField, SelectChoice, SelectField
 from wtforms.validators import AnyOf, DataRequired, InputRequired
 
 from complaints.forms import REQUIRED, BaseForm, CheckedFilesMixin, NotInFuture, text
@@ -26,3 +26,8 @@ class ActionReportForm(_WithDocuments):
 class ForwardForm(BaseForm):
     to = SelectField(_l("Forward to"), coerce=int, validators=[DataRequired(message=REQUIRED)])
     note = text(_l("Message"), 3000, area=True, rows=3)
+
+    def __init__(self, *args, heads, **kwargs):
+        """``heads``: the heads of the case's unit, the only ones to forward to."""
+        super().__init__(*args, **kwargs)
+        self.to.choices = [SelectChoice(0, "—")] + [SelectChoice(u.id, u.full_name) for u in heads]

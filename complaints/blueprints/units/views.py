@@ -2,7 +2,6 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import SelectChoice
 
 from complaints.access import require_role
 from complaints.blueprints.units import bp
@@ -65,9 +64,7 @@ def exchange_lapor_csv():
 def _forward_form(prefix: str, case: Complaint) -> ForwardForm | None:
     if current_user.role.value != "liaison":
         return None
-    form = ForwardForm(prefix=prefix)
-    form.to.choices = [SelectChoice(0, "—")] + [SelectChoice(u.id, u.full_name) for u in inbox.heads_of(case)]
-    return form
+    return ForwardForm(prefix=prefix, heads=inbox.heads_of(case))
 
 
 def _lock(model, item_id: int) -> None:
