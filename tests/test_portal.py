@@ -393,3 +393,17 @@ def test_a_units_documents_stay_closed_until_the_case_is_sent_to_it(app, client,
         browser = logged_in(app, user)
         for attachment_id in ids:
             assert browser.get(f"/portal/kasus/{case.id}/lampiran/{attachment_id}").status_code == 404
+
+
+def test_a_review_asked_for_while_the_broker_is_down_is_refused_with_a_message_not_a_500(database_url, people):
+    from tests.conftest import app_with_broker
+
+    staff, _, liaison = people
+    agreement_id = db.session.scalar(select(Agreement.id).where(Agreement.region_id == liaison.region_id))
+    down = app_with_broker(database_url, "redis://127.0.0.1:1/0")
+    supervisor_client = logged_in(down, staff.supervisor)
+    answer = supervisor_client.post(f"/portal/tinjauan/{agreement_id}")
+    assert answer.status_code == 302
+    page = supervisor_client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Tinjauan belum dapat disiapkan sekarang" in page
+    assert "Tinjauan sedang disiapkan" not in page

@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from complaints.forms import BaseForm, new_password_field
+from complaints.forms import BaseForm, new_password_field, text
 
 
 class ChangePasswordForm(BaseForm):
@@ -23,8 +23,4 @@ class ChangePasswordForm(BaseForm):
 
 
 class TokenForm(BaseForm):
-    name = StringField(
-        _l("What the token is for"),
-        validators=[DataRequired(message=_l("This field is required.")), Length(max=80)],
-        render_kw={"maxlength": 80, "placeholder": _l("e.g. the region's complaint desk")},
-    )
+    name = text(_l("What the token is for"), 80, render_kw={"placeholder": _l("e.g. the region's complaint desk")})

@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
@@ -8,10 +8,10 @@ from complaints.blueprints.account.forms import ChangePasswordForm, TokenForm
 from complaints.extensions import db, limiter
 from complaints.models import Role
 from complaints.navigation import navigation_for
+from complaints.pages import INVALID, committing, form_status
 from complaints.services.accounts import api_tokens
 from complaints.services.accounts.users import AccountError, change_password, send_email_verification
 from complaints.services.accounts.users import verify_email as confirm_email
-from complaints.services.core.errors import RuleError
 
 
 @bp.get("")
@@ -30,30 +30,22 @@ def _own_account_key() -> str:
 def password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with committing(form, field="current_password", refusals=(AccountError,)) as change:
             change_password(current_user, form.current_password.data, form.new_password.data)
-        except AccountError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "current_password").errors.append(str(exc))
-        else:
-            db.session.commit()
+        if change.committed:
             login_user(current_user._get_current_object())  # this session goes on with the account's new token
             flash(_("Your password has been changed. Other devices have been signed out."), "success")
             return redirect(url_for("account.home"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("account/home.html", form=form, shortcuts=navigation_for(current_user.role)), status
+    return render_template("account/home.html", form=form, shortcuts=navigation_for(current_user.role)), form_status()
 
 
 @bp.get("/verifikasi/<token>")
 @signed_in  # the link proves the mailbox, the session proves the password: both are needed
 def verify_email(token: str):
-    try:
+    with committing(refusals=(AccountError,)) as change:
         user = confirm_email(token[:500], current_user)
-    except AccountError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
+    if not change.committed:
         return redirect(url_for("account.home"))
-    db.session.commit()
     flash(_("Thank you: %(email)s is confirmed.", email=user.email), "success")
     return redirect(url_for("reports.mine" if user.role is Role.CITIZEN else "account.home"))
 
@@ -92,14 +84,11 @@ def tokens():
 def create_token():
     form = TokenForm()
     if not form.validate_on_submit():
-        return _tokens_page(form, status=422)
-    try:
+        return _tokens_page(form, status=INVALID)
+    with committing(form, field="name") as change:
         _token, secret = api_tokens.create_token(current_user, form.name.data)
-    except RuleError as exc:
-        db.session.rollback()
-        form.name.errors.append(str(exc))
-        return _tokens_page(form, status=422)
-    db.session.commit()
+    if not change.committed:
+        return _tokens_page(form, status=INVALID)
     # The secret is shown on this response only; it is stored as a hash and cannot be shown again.
     response, status = _tokens_page(TokenForm(formdata=None), secret=secret)
     return response, status, {"Cache-Control": "no-store"}

@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
@@ -12,24 +13,36 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from complaints.forms import BaseForm, DateWithin, email_field, new_password_field
+from complaints.extensions import db
+from complaints.forms import REQUIRED, BaseForm, DateWithin, email_field, new_password_field, text
 from complaints.labels import DAY_TYPE_LABELS, OVERRIDE_KIND_LABELS, ROLE_LABELS, UNIT_KIND_LABELS, ZONE_LABELS
-from complaints.models import OverrideKind, Role, UnitKind
+from complaints.models import Office, OverrideKind, Region, Role, ServiceUnit, UnitKind, User
 from complaints.models.compliance import ZONES
 
 
-def _name_field(label, max_length=120):
-    return StringField(
-        label,
-        validators=[DataRequired(message=_l("This field is required.")), Length(max=max_length)],
-        render_kw={"maxlength": max_length},
-    )
+def _region_choices() -> list[SelectChoice]:
+    return [
+        SelectChoice(r.id, f"{r.code} · {r.name}") for r in db.session.scalars(select(Region).order_by(Region.code))
+    ]
 
 
-class StaffUserForm(BaseForm):
-    """A staff account; choices for office, region and units are given by the view (``_scope_choices``)."""
+class _ReachChoices:
+    """Offices, regions and units to choose from (the only values the form accepts)."""
 
-    full_name = _name_field(_l("Full name"))
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.office_id.choices = [SelectChoice(0, "—")] + [
+            SelectChoice(o.id, f"{o.code} · {o.name}") for o in db.session.scalars(select(Office).order_by(Office.code))
+        ]
+        self.region_id.choices = [SelectChoice(0, "—")] + _region_choices()
+        units = db.session.scalars(select(ServiceUnit).join(ServiceUnit.region).order_by(Region.code, ServiceUnit.id))
+        self.unit_ids.choices = [SelectChoice(u.id, f"{u.region.name} · {u.name}") for u in units]
+
+
+class StaffUserForm(_ReachChoices, BaseForm):
+    """A staff account, with the office, region or units it reaches."""
+
+    full_name = text(_l("Full name"), 120)
     email = email_field()
     role = SelectField(
         _l("Role"),
@@ -42,7 +55,7 @@ class StaffUserForm(BaseForm):
     password = new_password_field(_l("Initial password"))
 
 
-class ReachForm(BaseForm):
+class ReachForm(_ReachChoices, BaseForm):
     office_id = SelectField(_l("Office (Ombudsman staff)"), coerce=int, validators=[Optional()])
     region_id = SelectField(_l("Region (liaison)"), coerce=int, validators=[Optional()])
     unit_ids = SelectMultipleField(_l("Service units (unit head)"), coerce=int, validators=[Optional()])
@@ -52,11 +65,15 @@ class ReachForm(BaseForm):
 class UnitForm(BaseForm):
     region_id = SelectField(_l("Region"), coerce=int, validators=[DataRequired()])
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, UNIT_KIND_LABELS[k]) for k in UnitKind])
-    name = _name_field(_l("Name"), 200)
-    head_title = _name_field(_l("Title of the head (as letters are addressed)"), 200)
+    name = text(_l("Name"), 200)
+    head_title = text(_l("Title of the head (as letters are addressed)"), 200)
     head_name = StringField(_l("Name of the head"), validators=[Optional(), Length(max=120)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     is_active = BooleanField(_l("In service"), default=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.region_id.choices = _region_choices()
 
 
 def _days_field(label):
@@ -81,6 +98,11 @@ class AgreementForm(BaseForm):
     corrective_action_days = _days_field(_l("Agreed days to carry out corrective actions"))
     corrective_action_day_type = _day_type_field(_l("Counted in"))
     liaison_ids = SelectMultipleField(_l("Liaisons"), coerce=int, validators=[Optional()])
+
+    def __init__(self, *args, candidates: list[User], **kwargs):
+        """``candidates``: the liaisons of the agreement's region, the only ones it may list."""
+        super().__init__(*args, **kwargs)
+        self.liaison_ids.choices = [SelectChoice(u.id, f"{u.full_name} <{u.email}>") for u in candidates]
 
     #: Clocks whose days an agreement may set for the region's units (the workflow reads ``clock_terms``).
     AGREED_CLOCKS = ("clarification", "corrective_action")
@@ -107,7 +129,7 @@ class AgreementForm(BaseForm):
 class HolidayOverrideForm(BaseForm):
     day = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter a date.")), DateWithin(2015, 5)])
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, OVERRIDE_KIND_LABELS[k]) for k in OverrideKind])
-    name = _name_field(_l("Name"), 200)
+    name = text(_l("Name"), 200)
     legal_basis = StringField(_l("Legal basis (decree)"), validators=[Optional(), Length(max=300)])
 
     def validate_kind(self, field):
@@ -126,7 +148,7 @@ class BandForm(BaseForm):
 
     year = IntegerField(
         _l("Assessment year"),
-        validators=[InputRequired(message=_l("This field is required.")), NumberRange(min=2025, max=2100)],
+        validators=[InputRequired(message=REQUIRED), NumberRange(min=2025, max=2100)],
     )
     category = SelectField(
         _l("Category"), choices=[SelectChoice("", _l("none (zones only)"))] + [SelectChoice(c, c) for c in "ABCDE"]
@@ -134,19 +156,19 @@ class BandForm(BaseForm):
     lower = DecimalField(
         _l("Lowest score (included)"),
         places=2,
-        validators=[InputRequired(message=_l("This field is required.")), NumberRange(min=0, max=100)],
+        validators=[InputRequired(message=REQUIRED), NumberRange(min=0, max=100)],
     )
     upper = DecimalField(
         _l("Highest score (included)"),
         places=2,
-        validators=[InputRequired(message=_l("This field is required.")), NumberRange(min=0, max=100)],
+        validators=[InputRequired(message=REQUIRED), NumberRange(min=0, max=100)],
     )
-    opinion = _name_field(_l("Opinion"), max_length=80)
+    opinion = text(_l("Opinion"), 80)
     zone = SelectField(_l("Zone"), choices=[SelectChoice(z, ZONE_LABELS[z]) for z in ZONES])
 
 
 class ApiClientForm(BaseForm):
     """A client application that files reports through Open311."""
 
-    name = _name_field(_l("Application name"))
+    name = text(_l("Application name"), 120)
     contact_email = email_field(_l("Contact e-mail address"))

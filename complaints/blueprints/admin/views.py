@@ -3,7 +3,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
-from wtforms import SelectChoice
 
 from complaints.access import require_role
 from complaints.blueprints.admin import bp
@@ -30,40 +29,17 @@ from complaints.models import (
     ServiceUnit,
     User,
 )
+from complaints.pages import INVALID, committing, form_status
 from complaints.security import page_number
 from complaints.services.accounts import api_tokens
 from complaints.services.accounts.users import AccountError, create_staff_user, set_active, set_reach
 from complaints.services.compliance import classification
 from complaints.services.compliance.assessment_import import import_assessments
 from complaints.services.compliance.classification import classify
-from complaints.services.core.errors import RuleError
 from complaints.services.places import working_days
 from complaints.services.places.changes import PlacesError, save_unit, update_agreement
 
-INVALID = 422
 PER_PAGE = 25
-
-
-def _status():
-    return INVALID if request.method == "POST" else 200
-
-
-def _region_choices() -> list[SelectChoice]:
-    return [
-        SelectChoice(r.id, f"{r.code} · {r.name}") for r in db.session.scalars(select(Region).order_by(Region.code))
-    ]
-
-
-def _scope_choices(form) -> None:
-    """Offices, regions and units to choose from (the only values the form accepts)."""
-    form.office_id.choices = [SelectChoice(0, "—")] + [
-        SelectChoice(o.id, f"{o.code} · {o.name}") for o in db.session.scalars(select(Office).order_by(Office.code))
-    ]
-    form.region_id.choices = [SelectChoice(0, "—")] + _region_choices()
-    form.unit_ids.choices = [
-        SelectChoice(u.id, f"{u.region.name} · {u.name}")
-        for u in db.session.scalars(select(ServiceUnit).join(ServiceUnit.region).order_by(Region.code, ServiceUnit.id))
-    ]
 
 
 def _chosen_scope(form):
@@ -100,10 +76,9 @@ def users():
 @require_role("admin")
 def new_user():
     form = StaffUserForm()
-    _scope_choices(form)
     if form.validate_on_submit():
         office, region, units = _chosen_scope(form)
-        try:
+        with committing(form, field="role", refusals=(AccountError,)) as change:
             user = create_staff_user(
                 email=form.email.data,
                 full_name=form.full_name.data,
@@ -113,14 +88,10 @@ def new_user():
                 region=region,
                 units=units,
             )
-        except AccountError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "role").errors.append(str(exc))
-        else:
-            db.session.commit()
+        if change.committed:
             flash(_("Account %(email)s created.", email=user.email), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_new.html", form=form), _status()
+    return render_template("admin/user_new.html", form=form), form_status()
 
 
 @bp.route("/pengguna/<int:user_id>", methods=["GET", "POST"])
@@ -134,20 +105,15 @@ def edit_user(user_id: int):
         "active": user.active,
     }
     form = ReachForm() if request.method == "POST" else ReachForm(data=current)
-    _scope_choices(form)
     if form.validate_on_submit():
         office, region, units = _chosen_scope(form)
-        try:
+        with committing(form, field="active", refusals=(AccountError,)) as change:
             set_reach(user, office=office, region=region, units=units)
             set_active(user, form.active.data, by=current_user)
-        except AccountError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "active").errors.append(str(exc))
-        else:
-            db.session.commit()
+        if change.committed:
             flash(_("Account %(email)s saved.", email=user.email), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_edit.html", form=form, user=user), _status()
+    return render_template("admin/user_edit.html", form=form, user=user), form_status()
 
 
 # --- service units --------------------------------------------------------------------------------------------
@@ -169,12 +135,11 @@ def units():
 
 def _unit_form_page(unit: ServiceUnit | None):
     form = UnitForm(obj=unit)
-    form.region_id.choices = _region_choices()
     if unit is None and request.method == "GET":
         form.region_id.data = request.args.get("region_id", type=int)
     if form.validate_on_submit():
         region = db.session.get(Region, form.region_id.data) or abort(400)
-        try:
+        with committing(form, field="name", refusals=(PlacesError,)) as change:
             unit = save_unit(
                 unit,
                 region=region,
@@ -185,14 +150,10 @@ def _unit_form_page(unit: ServiceUnit | None):
                 address=form.address.data,
                 is_active=form.is_active.data,
             )
-        except PlacesError as exc:
-            db.session.rollback()
-            form.name.errors.append(str(exc))
-        else:
-            db.session.commit()
+        if change.committed:
             flash(_("Service unit %(name)s saved.", name=unit.name), "success")
             return redirect(url_for("admin.units", wilayah=region.code))
-    return render_template("admin/unit_form.html", form=form, unit=unit), _status()
+    return render_template("admin/unit_form.html", form=form, unit=unit), form_status()
 
 
 @bp.route("/unit/baru", methods=["GET", "POST"])
@@ -227,17 +188,16 @@ def agreements():
 @require_role("admin")
 def edit_agreement(agreement_id: int):
     agreement = db.session.get(Agreement, agreement_id) or abort(404)
-    form = AgreementForm(obj=agreement if request.method == "GET" else None)
     candidates = db.session.scalars(
         select(User).where(User.role == Role.LIAISON, User.region_id == agreement.region_id).order_by(User.full_name)
     ).all()
-    form.liaison_ids.choices = [SelectChoice(u.id, f"{u.full_name} <{u.email}>") for u in candidates]
+    form = AgreementForm(obj=agreement if request.method == "GET" else None, candidates=candidates)
     if request.method == "GET":
         form.liaison_ids.data = [u.id for u in agreement.liaisons]
         form.fill_clock_terms(agreement.clock_terms)
     if form.validate_on_submit():
         chosen = [u for u in candidates if u.id in set(form.liaison_ids.data or [])]
-        try:
+        with committing(form, field="valid_to", refusals=(PlacesError,)) as change:
             update_agreement(
                 agreement,
                 valid_from=form.valid_from.data,
@@ -245,14 +205,10 @@ def edit_agreement(agreement_id: int):
                 clock_terms=form.clock_terms(),
                 liaisons=chosen,
             )
-        except PlacesError as exc:
-            db.session.rollback()
-            form.valid_to.errors.append(str(exc))
-        else:
-            db.session.commit()
+        if change.committed:
             flash(_("Agreement with %(region)s saved.", region=agreement.region.name), "success")
             return redirect(url_for("admin.agreements"))
-    return render_template("admin/agreement_form.html", form=form, agreement=agreement), _status()
+    return render_template("admin/agreement_form.html", form=form, agreement=agreement), form_status()
 
 
 # --- holiday calendar -----------------------------------------------------------------------------------------
@@ -263,7 +219,7 @@ def edit_agreement(agreement_id: int):
 def holidays():
     form = HolidayOverrideForm()
     if form.validate_on_submit():
-        try:
+        with committing(form, field="day", refusals=(working_days.CalendarError,)) as change:
             working_days.add_override(
                 day=form.day.data,
                 kind=form.kind.data,
@@ -271,17 +227,13 @@ def holidays():
                 legal_basis=form.legal_basis.data,
                 by_user_id=current_user.id,
             )
-        except working_days.CalendarError as exc:
-            db.session.rollback()
-            form.day.errors.append(str(exc))
-        else:
-            db.session.commit()
+        if change.committed:
             flash(_("Calendar correction saved."), "success")
             return redirect(url_for("admin.holidays"))
     overrides = db.session.scalars(
         select(HolidayOverride).order_by(HolidayOverride.day.desc()).options(selectinload(HolidayOverride.created_by))
     ).all()
-    return render_template("admin/holidays.html", form=form, overrides=overrides), _status()
+    return render_template("admin/holidays.html", form=form, overrides=overrides), form_status()
 
 
 @bp.post("/hari-libur/<int:override_id>/hapus")
@@ -330,9 +282,8 @@ def assessments():
 def bands():
     """The band tables of the years after the published methods (from 2025, PO 61/2025)."""
     form = BandForm()
-    status = 200
     if form.validate_on_submit():
-        try:
+        with committing(form, field="year") as change:
             classification.add_band(
                 form.year.data,
                 category=form.category.data or None,
@@ -341,36 +292,25 @@ def bands():
                 opinion=form.opinion.data,
                 zone=form.zone.data,
             )
-        except RuleError as error:
-            db.session.rollback()
-            getattr(form, error.field or "year").errors.append(str(error))
-            status = INVALID
-        else:
-            db.session.commit()
+        if change.committed:
             flash(_("Band added."), "success")
             return redirect(url_for("admin.bands"))
-    elif request.method == "POST":
-        status = INVALID
     listed = db.session.scalars(
         select(AssessmentBand)
         .where(AssessmentBand.year > classification.LAST_PUBLISHED_METHOD_YEAR)
         .order_by(AssessmentBand.year.desc(), AssessmentBand.lower.desc())
     ).all()
-    return render_template("admin/bands.html", form=form, bands=listed), status
+    return render_template("admin/bands.html", form=form, bands=listed), form_status()
 
 
 @bp.post("/penilaian/rentang/<int:band_id>/hapus")
 @require_role("admin")
 def remove_band(band_id: int):
     band = db.session.get(AssessmentBand, band_id) or abort(404)
-    try:
+    with committing() as change:
         classification.remove_band(band)
-    except RuleError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return redirect(url_for("admin.bands"), code=303)
-    db.session.commit()
-    flash(_("Band removed."), "success")
+    if change.committed:
+        flash(_("Band removed."), "success")
     return redirect(url_for("admin.bands"), code=303)
 
 
@@ -396,13 +336,10 @@ def create_client():
     form = ApiClientForm()
     if not form.validate_on_submit():
         return _clients_page(form, status=INVALID)
-    try:
+    with committing(form, field="name") as change:
         client, secret = api_tokens.create_client(form.name.data, form.contact_email.data, by=current_user)
-    except RuleError as exc:
-        db.session.rollback()
-        getattr(form, exc.field or "name").errors.append(str(exc))
+    if not change.committed:
         return _clients_page(form, status=INVALID)
-    db.session.commit()
     # The key is shown on this response only: it is stored as a hash and can never be shown again.
     response, status = _clients_page(ApiClientForm(formdata=None), created=client, secret=secret)
     return response, status, {"Cache-Control": "no-store"}

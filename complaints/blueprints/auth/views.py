@@ -7,6 +7,7 @@ from complaints.blueprints.auth import bp
 from complaints.blueprints.auth.forms import ForgotPasswordForm, LoginForm, RegistrationForm, ResetPasswordForm
 from complaints.extensions import db, limiter
 from complaints.i18n import SESSION_KEY
+from complaints.pages import committing, form_status
 from complaints.security import safe_next_url
 from complaints.services.accounts.users import (
     AccountError,
@@ -16,7 +17,6 @@ from complaints.services.accounts.users import (
 )
 from complaints.services.accounts.users import reset_password as reset_account_password
 
-INVALID = 422  # the form was understood but what it holds is not acceptable
 REGISTERED_EMAIL = "registered_email"
 
 
@@ -54,8 +54,7 @@ def login():
             login_user(user, remember=form.remember.data)
             return redirect(_landing_url())
         form.password.errors.append(_("The e-mail address or password is not correct."))
-    status = INVALID if request.method == "POST" else 200
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), form_status()
 
 
 @bp.route("/daftar", methods=["GET", "POST"])
@@ -70,8 +69,7 @@ def register():
         db.session.commit()
         session[REGISTERED_EMAIL] = form.email.data
         return redirect(url_for("auth.registered"))
-    status = INVALID if request.method == "POST" else 200
-    return render_template("auth/register.html", form=form), status
+    return render_template("auth/register.html", form=form), form_status()
 
 
 @bp.get("/daftar/terkirim")
@@ -106,7 +104,7 @@ def forgot_password():
         db.session.commit()
         session[REGISTERED_EMAIL] = form.email.data
         return redirect(url_for("auth.reset_sent"))
-    return render_template("auth/forgot.html", form=form), INVALID if request.method == "POST" else 200
+    return render_template("auth/forgot.html", form=form), form_status()
 
 
 @bp.get("/lupa-kata-sandi/terkirim")
@@ -124,14 +122,11 @@ def reset_sent():
 def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with committing(refusals=(AccountError,)) as change:
             user = reset_account_password(token[:500], form.password.data)
-        except AccountError as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
+        if not change.committed:
             return redirect(url_for("auth.forgot_password"))
-        db.session.commit()
         login_user(user)
         flash(_("Your new password is set, and every other device has been signed out."), "success")
         return redirect(url_for("account.home"))
-    return render_template("auth/reset.html", form=form), INVALID if request.method == "POST" else 200
+    return render_template("auth/reset.html", form=form), form_status()

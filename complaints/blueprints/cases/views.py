@@ -1,36 +1,28 @@
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from wtforms import SelectChoice
 
 from complaints.access import require_role
 from complaints.blueprints.cases import bp
 from complaints.blueprints.cases import forms as f
 from complaints.extensions import db
-from complaints.labels import STATUS_LABELS
 from complaints.models import (
     CaseEvent,
     CaseKind,
-    CaseStatus,
     ClarificationRequest,
     Clock,
-    ClosureReason,
     Complaint,
     CorrectiveAction,
     FinalReport,
-    MaladministrationForm,
     Office,
     Recommendation,
-    Region,
-    Role,
-    ServiceUnit,
-    SubstanceArea,
     UnitSubmission,
     User,
 )
+from complaints.pages import INVALID, committing, form_status, private_download, private_file
 from complaints.security import page_number
 from complaints.services.casework import (
     examination,
@@ -58,53 +50,12 @@ def _case_or_404(case_id: int, *, lock: bool = False) -> Complaint:
 # --- the queue -------------------------------------------------------------------------------------------------
 
 
-def _filter_form() -> f.QueueFilterForm:
-    office = current_user.office
-    form = f.QueueFilterForm(request.args)
-    form.status.choices = [SelectChoice("", _("Open cases"))] + [
-        SelectChoice(s.value, STATUS_LABELS[s]) for s in CaseStatus
-    ]
-    regions = db.session.scalars(select(Region).where(Region.province_id == office.province_id).order_by(Region.name))
-    form.region_id.choices = [SelectChoice(0, _("All regions"))] + [SelectChoice(r.id, r.name) for r in regions]
-    units = db.session.scalars(
-        select(ServiceUnit)
-        .join(ServiceUnit.region)
-        .where(Region.province_id == office.province_id)
-        .order_by(Region.name, ServiceUnit.id)
-    )
-    form.unit_id.choices = [SelectChoice(0, _("All units"))] + [
-        SelectChoice(u.id, u.name, optgroup=u.region.name) for u in units
-    ]
-    form.examiner_id.choices = [SelectChoice(0, _("All examiners"))] + [
-        SelectChoice(u.id, u.full_name) for u in _examiners(office)
-    ]
-    form.form_code.choices = [SelectChoice("", _("All forms"))] + [
-        SelectChoice(m.code, m.label_id)
-        for m in db.session.scalars(select(MaladministrationForm).order_by(MaladministrationForm.position))
-    ]
-    form.area_code.choices = [SelectChoice("", _("All subject areas"))] + [
-        SelectChoice(a.code, a.label_id)
-        for a in db.session.scalars(select(SubstanceArea).order_by(SubstanceArea.position))
-    ]
-    return form
-
-
-def _examiners(office: Office) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.office_id == office.id, User.role.in_([Role.OFFICER, Role.SUPERVISOR]), User.active)
-            .order_by(User.full_name)
-        )
-    )
-
-
 @bp.get("")
 @require_role(*STAFF)
 def index():
     office = current_user.office
     today = office_today(office.timezone)
-    form = _filter_form()
+    form = f.QueueFilterForm(request.args, office=office)
     form.validate()
     filters = officer_queue.QueueFilters(
         status=form.status.data or None,
@@ -139,42 +90,19 @@ def index():
 
 
 def _action_forms(case: Complaint) -> dict:
-    """A form for each action this user may take now, choices filled from the case."""
+    """A form for each action this user may take now."""
     forms = {}
     other_offices = db.session.scalar(select(func.count()).select_from(Office).where(Office.id != case.office_id))
     for name in permissions.ACTIONS:
         if name == "transfer" and not other_offices:
             continue  # nowhere to transfer to
         if permissions.allowed(case, name, current_user):
-            forms[name] = ACTION_FORMS[name][0](formdata=None, prefix=name)
+            forms[name] = ACTION_FORMS[name][0](formdata=None, prefix=name, case=case)
     if "record_checks" in forms:
         for code, value in case.verification_checks.items():
             if code in forms["record_checks"]:
                 forms["record_checks"][code].data = value
-    for name, form in forms.items():
-        _fill_choices(case, name, form)
     return forms
-
-
-def _fill_choices(case: Complaint, name: str, form) -> None:
-    if name == "reject":
-        reasons = db.session.scalars(
-            select(ClosureReason)
-            .where(ClosureReason.stage.in_(["verification", "any"]), ClosureReason.code != verification.WITHDRAWN)
-            .order_by(ClosureReason.position)
-        )
-        form.reason.choices = [SelectChoice(r.code, r.label_id) for r in reasons]
-    elif name == "transfer":
-        form.office_id.choices = [
-            SelectChoice(o.id, o.name) for o in db.session.scalars(select(Office).where(Office.id != case.office_id))
-        ]
-    elif name == "assign_examiner":
-        form.examiner_id.choices = [SelectChoice(u.id, u.full_name) for u in _examiners(case.office)]
-    elif name == "issue_final_report":
-        form.forms.choices = [
-            SelectChoice(m.code, m.label_id)
-            for m in db.session.scalars(select(MaladministrationForm).order_by(MaladministrationForm.position))
-        ]
 
 
 def _render_case(case: Complaint, forms: dict | None = None, status: int = 200):
@@ -329,28 +257,22 @@ def act(case_id: int, action: str):
     if action not in ACTION_FORMS:
         abort(404)
     form_class, perform = ACTION_FORMS[action]
-    form = form_class(prefix=action)
-    _fill_choices(case, action, form)
+    form = form_class(prefix=action, case=case)
     if form.validate_on_submit():
         try:
-            perform(case, form, current_user)
-            db.session.commit()
-        except RuleError as exc:
-            db.session.rollback()
-            field = getattr(form, exc.field, None) if exc.field else None
-            (field.errors if field is not None else form.form_errors).append(str(exc))
-            flash(str(exc), "danger")
+            with committing(form, flash_refusal=True) as change:
+                perform(case, form, current_user)
         except IntegrityError:  # someone else took the same step at the same moment
             db.session.rollback()
             flash(_("The case was changed by someone else at the same moment. Check it and try again."), "warning")
             return redirect(url_for("cases.show", case_id=case_id)), 303
-        else:
+        if change.committed:
             flash(_("Done: %(action)s.", action=permissions.ACTIONS[action].label), "success")
             if db.session.get(Complaint, case_id).office_id != current_user.office_id:  # transferred away
                 return redirect(url_for("cases.index"))
             return redirect(url_for("cases.show", case_id=case.id))
     db.session.rollback()
-    return _render_case(db.session.get(Complaint, case_id), {action: form}, 422)
+    return _render_case(db.session.get(Complaint, case_id), {action: form}, INVALID)
 
 
 # --- documents -------------------------------------------------------------------------------------------------
@@ -361,11 +283,7 @@ def act(case_id: int, action: str):
 def attachment(case_id: int, attachment_id: int):
     case = _case_or_404(case_id)
     item = next((a for a in case.attachments if a.id == attachment_id), None) or abort(404)
-    response = send_file(
-        uploads.path_of(item), mimetype=item.content_type.value, as_attachment=True, download_name=item.original_name
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(uploads.path_of(item), mimetype=item.content_type.value, name=item.original_name)
 
 
 @bp.get("/<int:case_id>/klarifikasi/<int:request_id>.pdf")
@@ -375,11 +293,11 @@ def clarification_letter(case_id: int, request_id: int):
     item = db.session.get(ClarificationRequest, request_id)
     if item is None or item.complaint_id != case.id:
         abort(404)
-    response = current_app.response_class(clarification_letter_pdf(item), mimetype="application/pdf")
-    name = f"klarifikasi-{item.round}-{case.tracking_number}.pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(
+        clarification_letter_pdf(item),
+        mimetype="application/pdf",
+        name=f"klarifikasi-{item.round}-{case.tracking_number}.pdf",
+    )
 
 
 # --- cases the Ombudsman opens ---------------------------------------------------------------------------------
@@ -388,23 +306,9 @@ def clarification_letter(case_id: int, request_id: int):
 @bp.route("/baru", methods=["GET", "POST"])
 @require_role(*STAFF)
 def new():
-    office = current_user.office
-    form = f.NewCaseForm()
-    units = db.session.scalars(
-        select(ServiceUnit)
-        .join(ServiceUnit.region)
-        .where(Region.province_id == office.province_id, ServiceUnit.is_active)
-        .order_by(Region.name, ServiceUnit.id)
-    )
-    form.unit_id.choices = [SelectChoice(0, _("— choose the service unit —"))] + [
-        SelectChoice(u.id, u.name, optgroup=u.region.name) for u in units
-    ]
-    form.substance_area_code.choices = [SelectChoice("", _("— choose —"))] + [
-        SelectChoice(a.code, a.label_id)
-        for a in db.session.scalars(select(SubstanceArea).order_by(SubstanceArea.position))
-    ]
+    form = f.NewCaseForm(office=current_user.office)
     if form.validate_on_submit():
-        try:
+        with committing(form) as change:
             case = opening.open_case(
                 CaseKind(form.kind.data),
                 unit_id=form.unit_id.data,
@@ -414,13 +318,7 @@ def new():
                 by=current_user,
                 submission_key=form.submission_key.data,
             )
-        except RuleError as exc:
-            db.session.rollback()
-            (getattr(form, exc.field).errors if exc.field and hasattr(form, exc.field) else form.form_errors).append(
-                str(exc)
-            )
-        else:
-            db.session.commit()
+        if change.committed:
             flash(_("Case %(number)s opened.", number=case.registration_number), "success")
             return redirect(url_for("cases.show", case_id=case.id))
-    return render_template("cases/new.html", form=form), 422 if request.method == "POST" else 200
+    return render_template("cases/new.html", form=form), form_status()

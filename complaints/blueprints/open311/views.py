@@ -15,8 +15,8 @@ from werkzeug.exceptions import HTTPException
 
 from complaints.access import public
 from complaints.blueprints.open311 import bp, shapes
-from complaints.blueprints.reports.forms import ComplaintForm
 from complaints.extensions import csrf, db, limiter
+from complaints.forms import ComplaintForm
 from complaints.models import ApiClient, Complaint, Region, SubstanceArea
 from complaints.models.types import utcnow
 from complaints.services.accounts import api_tokens

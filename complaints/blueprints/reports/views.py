@@ -1,4 +1,4 @@
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -6,29 +6,22 @@ from sqlalchemy.exc import IntegrityError
 
 from complaints.access import public, require_role
 from complaints.blueprints.reports import bp
-from complaints.blueprints.reports.forms import (
-    ComplaintForm,
-    DocumentsForm,
-    NoticeResponseForm,
-    RatingForm,
-    TrackForm,
-    WithdrawForm,
-)
+from complaints.blueprints.reports.forms import DocumentsForm, NoticeResponseForm, RatingForm, TrackForm, WithdrawForm
 from complaints.extensions import db, limiter
+from complaints.forms import ComplaintForm
 from complaints.models import (
     MaladministrationForm,
     Region,
     ServiceUnit,
     SubstanceArea,
 )
+from complaints.pages import INVALID, committing, form_status, private_download, private_file
 from complaints.services.casework import reach
 from complaints.services.core import uploads
-from complaints.services.core.errors import RuleError
 from complaints.services.intake import filing, reporter_actions, tracking
 from complaints.services.intake.receipts import receipt_pdf
 from complaints.services.places.working_days import DEFAULT_TIMEZONE, office_today
 
-INVALID = 422
 UNLOCKED = "unlocked_complaints"
 JUST_FILED = "just_filed"
 
@@ -103,13 +96,13 @@ def file():
         )
         key = form.submission_key.data
         try:
-            filed = filing.file_complaint(
-                form.submission(),
-                files,
-                user=current_user if current_user.is_authenticated else None,
-                submission_key=key,
-            )
-            db.session.commit()
+            with committing(form, field="chronology", refusals=(filing.IntakeError,)) as change:
+                filed = filing.file_complaint(
+                    form.submission(),
+                    files,
+                    user=current_user if current_user.is_authenticated else None,
+                    submission_key=key,
+                )
         except filing.AlreadyFiled as exc:  # the same form sent again: show the report it filed
             db.session.rollback()
             return _to_receipt(exc.complaint)
@@ -119,13 +112,10 @@ def file():
             if earlier is None:
                 raise
             return _to_receipt(earlier)
-        except filing.IntakeError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "chronology").errors.append(str(exc))
-        else:
+        if change.committed:
             session[JUST_FILED] = {"number": filed.complaint.tracking_number, "key": filed.access_key}
             return _to_receipt(filed.complaint)
-    status = INVALID if request.method == "POST" else 200
+    status = form_status()
     # The event is dated where the chosen region is; before a region is chosen the warning is only a first hint.
     chosen = form.region_id.data  # looked up only if offered: a forged id may not fit the database's integers
     offered = any(choice.value == chosen for choice in form.region_id.choices)
@@ -172,8 +162,7 @@ def track():
             _unlock(complaint.id)
             return redirect(url_for("reports.status", number=complaint.tracking_number))
         form.access_key.errors.append(_("No report matches this tracking number and access key."))
-    status = INVALID if request.method == "POST" else 200
-    return render_template("reports/track_form.html", form=form), status
+    return render_template("reports/track_form.html", form=form), form_status()
 
 
 def _status_page(complaint, **forms):
@@ -199,10 +188,7 @@ def status(number: str):
 def receipt_download(number: str):
     complaint = _own_complaint_or_404(number)
     pdf = receipt_pdf(tracking.tracking_view(complaint))
-    response = current_app.response_class(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="tanda-terima-{complaint.tracking_number}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(pdf, mimetype="application/pdf", name=f"tanda-terima-{complaint.tracking_number}.pdf")
 
 
 @bp.get("/lacak/<number>/lampiran/<int:attachment_id>")
@@ -210,27 +196,15 @@ def receipt_download(number: str):
 def attachment(number: str, attachment_id: int):
     complaint = _own_complaint_or_404(number)
     item = next((a for a in complaint.attachments if a.id == attachment_id), None) or abort(404)
-    response = send_file(
-        uploads.path_of(item),
-        mimetype=item.content_type.value,
-        as_attachment=True,
-        download_name=item.original_name,
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(uploads.path_of(item), mimetype=item.content_type.value, name=item.original_name, max_age=0)
 
 
 def _reporter_action(complaint, form_name: str, form, action, done: str):
     """Validate the form, run the service, commit, say so; or show the tracking page again with the errors."""
     if form.validate_on_submit():
-        try:
+        with committing() as change:
             action()
-        except RuleError as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
-        else:
-            db.session.commit()
+        if change.committed:
             flash(done, "success")
             return redirect(url_for("reports.status", number=complaint.tracking_number))
     return _status_page(complaint, **{form_name: form}), INVALID

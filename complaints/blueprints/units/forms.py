@@ -1,12 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
-from wtforms import DateField, HiddenField, SelectField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length
+from wtforms import DateField, HiddenField, SelectChoice, SelectField
+from wtforms.validators import AnyOf, DataRequired, InputRequired
 
-from complaints.blueprints.reports.forms import CheckedFilesMixin
-from complaints.forms import BaseForm, NotInFuture
-
-REQUIRED = _l("This field is required.")
+from complaints.forms import REQUIRED, BaseForm, CheckedFilesMixin, NotInFuture, text
 
 
 class _WithDocuments(CheckedFilesMixin, BaseForm):
@@ -18,24 +15,19 @@ class _WithDocuments(CheckedFilesMixin, BaseForm):
 
 class AnswerForm(_WithDocuments):
     mode = HiddenField(default="answer", validators=[AnyOf(["answer", "supplement"])])
-    text = TextAreaField(
-        _l("Your answer"),
-        validators=[DataRequired(message=REQUIRED), Length(max=20000)],
-        render_kw={"rows": 8, "maxlength": 20000},
-    )
+    text = text(_l("Your answer"), 20000, area=True, rows=8)
 
 
 class ActionReportForm(_WithDocuments):
-    text = TextAreaField(
-        _l("What was done"),
-        validators=[DataRequired(message=REQUIRED), Length(max=20000)],
-        render_kw={"rows": 6, "maxlength": 20000},
-    )
+    text = text(_l("What was done"), 20000, area=True, rows=6)
     done_on = DateField(_l("Done on"), validators=[InputRequired(message=REQUIRED), NotInFuture()])
 
 
 class ForwardForm(BaseForm):
     to = SelectField(_l("Forward to"), coerce=int, validators=[DataRequired(message=REQUIRED)])
-    note = TextAreaField(
-        _l("Message"), validators=[DataRequired(message=REQUIRED), Length(max=3000)], render_kw={"rows": 3}
-    )
+    note = text(_l("Message"), 3000, area=True, rows=3)
+
+    def __init__(self, *args, heads, **kwargs):
+        """``heads``: the heads of the case's unit, the only ones to forward to."""
+        super().__init__(*args, **kwargs)
+        self.to.choices = [SelectChoice(0, "—")] + [SelectChoice(u.id, u.full_name) for u in heads]

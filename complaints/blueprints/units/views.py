@@ -1,8 +1,7 @@
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import SelectChoice
 
 from complaints.access import require_role
 from complaints.blueprints.units import bp
@@ -17,20 +16,19 @@ from complaints.models import (
     Role,
     User,
 )
+from complaints.pages import INVALID, committing, private_download, private_file
 from complaints.services.casework import reach
 from complaints.services.casework.letters import clarification_letter_pdf
 from complaints.services.casework.notifications import reporter_label
 from complaints.services.compliance import live_figures
 from complaints.services.core import uploads
-from complaints.services.core.errors import RuleError
 from complaints.services.core.links import external_url
 from complaints.services.places import directory
 from complaints.services.places.working_days import office_today
 from complaints.services.portal import data_exchange, inbox, joint_reviews
-from complaints.tasks import own_task
+from complaints.tasks import hand_over
 
 PORTAL = ("unit_head", "liaison")
-INVALID = 422
 
 
 @bp.get("/unit-saya")
@@ -79,9 +77,7 @@ def exchange_lapor_csv():
 def _forward_form(prefix: str, case: Complaint) -> ForwardForm | None:
     if current_user.role is not Role.LIAISON:
         return None
-    form = ForwardForm(prefix=prefix)
-    form.to.choices = [SelectChoice(0, "—")] + [SelectChoice(u.id, u.full_name) for u in inbox.heads_of(case)]
-    return form
+    return ForwardForm(prefix=prefix, heads=inbox.heads_of(case))
 
 
 def _lock(model, item_id: int) -> None:
@@ -106,12 +102,9 @@ def external_url_of(path: str) -> str:
 
 
 def _perform(action, done_message: str, target: str):
-    try:
+    with committing() as change:
         action()
-        db.session.commit()
-    except RuleError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
+    if not change.committed:
         return False
     flash(done_message, "success")
     return redirect(target)
@@ -168,10 +161,9 @@ def clarification(request_id: int):
 @require_role(*PORTAL)
 def clarification_letter(request_id: int):
     item = inbox.request_in_reach(request_id, current_user) or abort(404)
-    response = current_app.response_class(clarification_letter_pdf(item), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="klarifikasi-{item.round}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(
+        clarification_letter_pdf(item), mimetype="application/pdf", name=f"klarifikasi-{item.round}.pdf"
+    )
 
 
 # --- corrective actions ----------------------------------------------------------------------------------------
@@ -224,14 +216,7 @@ def attachment(case_id: int, attachment_id: int):
     if case is None or not reach.reaches(current_user, case):
         abort(404)
     item = next((a for a in inbox.visible_attachments(case) if a.id == attachment_id), None) or abort(404)
-    response = send_file(
-        uploads.path_of(item),
-        mimetype=item.content_type.value,
-        as_attachment=True,
-        download_name=inbox.shown_name(item),
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(uploads.path_of(item), mimetype=item.content_type.value, name=inbox.shown_name(item))
 
 
 # --- the unit's own record -------------------------------------------------------------------------------------
@@ -273,8 +258,10 @@ def reviews_index():
 def review_now(agreement_id: int):
     agreement = next((a for a in reach.followed_agreements(current_user) if a.id == agreement_id), None) or abort(404)
     period = joint_reviews.quarter_of(office_today(agreement.region.province.timezone))
-    own_task("complaints.portal.review").delay(agreement.id, period)
-    flash(_("The review is being prepared; it appears in the list when it is ready."), "info")
+    if hand_over("complaints.portal.review", agreement.id, period):
+        flash(_("The review is being prepared; it appears in the list when it is ready."), "info")
+    else:  # the broker is down: say so rather than fail the page
+        flash(_("The review cannot be prepared right now. Please try again in a few minutes."), "warning")
     return redirect(url_for("units.reviews_index"))
 
 
