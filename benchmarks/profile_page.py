@@ -84,19 +84,26 @@ def drop_database(server: str, name: str) -> None:
 
 
 def measure(size: int, server: str, requests: int) -> dict:
-    from flask_migrate import upgrade
-
-    from complaints import create_app
-    from complaints.config import TestingConfig, normalise_database_url
     from complaints.extensions import db
-    from complaints.models import Complaint
-    from complaints.services.casework import history
-    from complaints.services.compliance import live_figures
-    from complaints.services.core import after_commit
-    from complaints.services.seeding.reference import seed_reference_data
 
     name = f"bench_profile_{size}"
-    url = fresh_database(server, name)
+    app = bench_app(fresh_database(server, name))
+    result = {"complaints": size}
+    try:
+        with app.app_context():
+            result.update(fill_and_summarise(size))
+        result.update(time_page(app, requests))
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        drop_database(server, name)
+    return result
+
+
+def bench_app(url: str):
+    from complaints import create_app
+    from complaints.config import TestingConfig, normalise_database_url
 
     class BenchConfig(TestingConfig):
         def __init__(self):
@@ -104,59 +111,72 @@ def measure(size: int, server: str, requests: int) -> dict:
             self.SQLALCHEMY_DATABASE_URI = normalise_database_url(url)
             self.DATABASE_URL = url
 
-    app = create_app(BenchConfig())
-    result = {"complaints": size}
-    try:
-        with app.app_context():
-            upgrade()
-            seed_reference_data()
-            db.session.commit()
-            started = time.perf_counter()
-            db.session.execute(text(FILL), {"n": size})
-            db.session.execute(text(CLOCKS))
-            db.session.execute(text(REQUESTS))
-            db.session.commit()
-            db.session.execute(text("ANALYZE"))
-            result["fill_s"] = round(time.perf_counter() - started, 1)
+    return create_app(BenchConfig())
 
-            started = time.perf_counter()
-            result["units_built"] = live_figures.refresh_changed(everything=True)
-            db.session.commit()
-            result["summary_build_s"] = round(time.perf_counter() - started, 2)
 
-            # One new event on one case: the next refresh recomputes that case's unit only.
-            case = db.session.scalar(text("SELECT id FROM complaints ORDER BY id LIMIT 1"))
-            history.record_event(db.session.get(Complaint, case), "note", actor_label="bench")
-            after_commit.forget_pending(db.session)  # measure the refresh here, not handed over by the commit
-            db.session.commit()
-            started = time.perf_counter()
-            result["incremental_units"] = live_figures.refresh_changed()
-            db.session.commit()
-            result["incremental_refresh_s"] = round(time.perf_counter() - started, 3)
+def fill_and_summarise(size: int) -> dict:
+    """Migrate, seed and fill the database, then time the summary's full build and one incremental refresh."""
+    from flask_migrate import upgrade
 
-        client = app.test_client()
-        assert client.get("/wilayah/74.71").status_code == 200  # warm-up
-        statements = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: statements.append(1)  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        client.get("/wilayah/74.71")
-        event.remove(engine, "before_cursor_execute", listener)
-        result["page_sql_statements"] = len(statements)
-        times = []
-        for _ in range(requests):
-            started = time.perf_counter()
-            assert client.get("/wilayah/74.71").status_code == 200
-            times.append((time.perf_counter() - started) * 1000)
-        times.sort()
-        result["page_median_ms"] = round(statistics.median(times), 1)
-        result["page_p95_ms"] = round(times[int(len(times) * 0.95) - 1], 1)
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        drop_database(server, name)
+    from complaints.extensions import db
+    from complaints.models import Complaint
+    from complaints.services.casework import history
+    from complaints.services.compliance import live_figures
+    from complaints.services.core import after_commit
+    from complaints.services.seeding.reference import seed_reference_data
+
+    result = {}
+    upgrade()
+    seed_reference_data()
+    db.session.commit()
+    started = time.perf_counter()
+    db.session.execute(text(FILL), {"n": size})
+    db.session.execute(text(CLOCKS))
+    db.session.execute(text(REQUESTS))
+    db.session.commit()
+    db.session.execute(text("ANALYZE"))
+    result["fill_s"] = round(time.perf_counter() - started, 1)
+
+    started = time.perf_counter()
+    result["units_built"] = live_figures.refresh_changed(everything=True)
+    db.session.commit()
+    result["summary_build_s"] = round(time.perf_counter() - started, 2)
+
+    # One new event on one case: the next refresh recomputes that case's unit only.
+    case = db.session.scalar(text("SELECT id FROM complaints ORDER BY id LIMIT 1"))
+    history.record_event(db.session.get(Complaint, case), "note", actor_label="bench")
+    after_commit.forget_pending(db.session)  # measure the refresh here, not handed over by the commit
+    db.session.commit()
+    started = time.perf_counter()
+    result["incremental_units"] = live_figures.refresh_changed()
+    db.session.commit()
+    result["incremental_refresh_s"] = round(time.perf_counter() - started, 3)
+    return result
+
+
+def time_page(app, requests: int) -> dict:
+    """The profile page's SQL statements, then its median and 95th percentile over ``requests`` requests."""
+    from complaints.extensions import db
+
+    result = {}
+    client = app.test_client()
+    assert client.get("/wilayah/74.71").status_code == 200  # warm-up
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args: statements.append(1)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    client.get("/wilayah/74.71")
+    event.remove(engine, "before_cursor_execute", listener)
+    result["page_sql_statements"] = len(statements)
+    times = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        assert client.get("/wilayah/74.71").status_code == 200
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    result["page_median_ms"] = round(statistics.median(times), 1)
+    result["page_p95_ms"] = round(times[int(len(times) * 0.95) - 1], 1)
     return result
 
 

@@ -127,24 +127,37 @@ def set_reach(user: User, *, office: Office | None, region: Region | None, units
     units = list(units)
     role = user.role
     if role in {Role.OFFICER, Role.SUPERVISOR, Role.ADMIN}:
-        if office is None:
-            raise AccountError(_l("Ombudsman staff belong to an office."), "office_id")
-        if region is not None or units:
-            raise AccountError(_l("Ombudsman staff have an office only: leave region and units empty."), "region_id")
+        _require(office is not None, _l("Ombudsman staff belong to an office."), "office_id")
+        _require(
+            region is None and not units,
+            _l("Ombudsman staff have an office only: leave region and units empty."),
+            "region_id",
+        )
     elif role is Role.LIAISON:
-        if region is None:
-            raise AccountError(_l("A liaison belongs to a region."), "region_id")
-        if office is not None or units:
-            raise AccountError(_l("A liaison has a region only: leave office and units empty."), "office_id")
+        _require(region is not None, _l("A liaison belongs to a region."), "region_id")
+        _require(
+            office is None and not units, _l("A liaison has a region only: leave office and units empty."), "office_id"
+        )
     elif role is Role.UNIT_HEAD:
-        if not units:
-            raise AccountError(_l("A unit head heads at least one service unit."), "unit_ids")
-        if office is not None or region is not None:
-            raise AccountError(_l("A unit head has service units only: leave office and region empty."), "office_id")
-    elif office is not None or region is not None or units:
-        raise AccountError(_l("A citizen account has no office, region or units."), "office_id")
+        _require(bool(units), _l("A unit head heads at least one service unit."), "unit_ids")
+        _require(
+            office is None and region is None,
+            _l("A unit head has service units only: leave office and region empty."),
+            "office_id",
+        )
+    else:
+        _require(
+            office is None and region is None and not units,
+            _l("A citizen account has no office, region or units."),
+            "office_id",
+        )
     user.office, user.region, user.units = office, region, units
     _leave_agreements_outside(user)
+
+
+def _require(condition: bool, message, field: str) -> None:
+    if not condition:
+        raise AccountError(message, field)
 
 
 def _leave_agreements_outside(user: User) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -100,6 +101,35 @@ def _score(text: str) -> Decimal | None:
     return value
 
 
+#: Reports a row's bad value: (column, message).
+_ReportBad = Callable[[str, str], None]
+
+
+@dataclass(frozen=True)
+class _Reference:
+    """What rows are checked against, read once per file."""
+
+    regions: dict[str, Region]
+    #: The active unit of each kind in a region (the newest, if several).
+    units: dict[tuple[int, str], ServiceUnit]
+    #: The dimension codes of each year's method.
+    dimensions: dict[int, set[str]]
+    last_year: int
+
+
+@dataclass(frozen=True)
+class _CheckedRow:
+    number: int
+    year: int | None
+    region: Region | None
+    score: Decimal | None
+    zone: str | None
+    category: str | None
+    ranks: dict[str, int | None]
+    source: str | None
+    parts: dict[tuple[str | None, int | None], Decimal]
+
+
 def import_assessments(filename: str, content: bytes) -> ImportReport:
     """Check every row; write them all (added or updated) only if none is bad. Flushes; the caller commits."""
     report = ImportReport()
@@ -108,6 +138,31 @@ def import_assessments(filename: str, content: bytes) -> ImportReport:
     except (ValueError, UnicodeDecodeError) as exc:
         report.errors.append(RowError(1, "", str(exc)))
         return report
+    reference = _load_reference()
+    seen: dict[tuple[str, int], int] = {}
+    checked = [
+        _check_row(number, row, reference, seen, report.errors)
+        for number, row in enumerate(rows, start=2)  # row 1 is the header
+    ]
+    if report.errors:
+        return report
+    columns = set().union(*(row.keys() for row in rows))
+    existing = {(a.region_id, a.year): a for a in db.session.scalars(select(Assessment))}
+    for row in checked:
+        assessment = existing.get((row.region.id, row.year))
+        if assessment is None:
+            assessment = Assessment(region=row.region, year=row.year)
+            db.session.add(assessment)
+            report.added += 1
+        else:
+            report.updated += 1
+        _store(assessment, row, columns)
+        _note_disagreement(report, row)
+    db.session.flush()
+    return report
+
+
+def _load_reference() -> _Reference:
     regions = {r.code: r for r in db.session.scalars(select(Region))}
     # A plausibility bound on years, for a file that may span provinces: a day either way changes nothing.
     last_year = office_today(DEFAULT_TIMEZONE).year + 1
@@ -118,96 +173,108 @@ def import_assessments(filename: str, content: bytes) -> ImportReport:
     dimensions: dict[int, set[str]] = {}
     for dim_year, code in db.session.execute(select(AssessmentDimension.year, AssessmentDimension.code)):
         dimensions.setdefault(dim_year, set()).add(code)
-    seen: dict[tuple[str, int], int] = {}
-    checked = []
-    for number, row in enumerate(rows, start=2):  # row 1 is the header
+    return _Reference(regions=regions, units=units, dimensions=dimensions, last_year=last_year)
 
-        def bad(column, message, number=number):
-            report.errors.append(RowError(number, column, message))
 
-        year = int(row["year"]) if plain_digits(row.get("year", "")) else None
-        if year is None or not 2015 <= year <= last_year:
-            bad("year", _("A year from 2015 to %(last)d.", last=last_year))
-        region = regions.get(row.get("region_code", ""))
-        if region is None:
-            bad("region_code", _("Unknown region code."))
-        score = _score(row.get("score", ""))
-        if score is None:
-            bad("score", _("A score from 0 to 100 with at most two decimals."))
-        parts: dict[tuple[str | None, int | None], Decimal] = {}
-        for column, text in row.items():
-            if not text or not column.startswith((DIMENSION_PREFIX, UNIT_PREFIX)):
-                continue
-            if _score(text) is None:
-                bad(column, _("A score from 0 to 100 with at most two decimals."))
-            elif column.startswith(DIMENSION_PREFIX):
-                code = column.removeprefix(DIMENSION_PREFIX)
-                if year is not None and code not in dimensions.get(year, ()):
-                    bad(column, _("The method of that year has no such dimension."))
-                else:
-                    parts[(code, None)] = _score(text)
-            elif region is not None:
-                unit = units.get((region.id, column.removeprefix(UNIT_PREFIX)))
-                if unit is None:
-                    bad(column, _("The region has no active service unit of that kind."))
-                else:
-                    parts[(None, unit.id)] = _score(text)
-        zone = (row.get("zone") or "").lower() or None
-        if zone is not None and zone not in ZONES:
-            bad("zone", _("The zone is hijau, kuning or merah."))
-        category = (row.get("category") or "").upper() or None
-        if category is not None and category not in {"A", "B", "C", "D", "E"}:
-            bad("category", _("The category is A, B, C, D or E."))
-        ranks = {}
-        for column in ("rank_province", "rank_national"):
-            text = row.get(column) or ""
-            if text and (not plain_digits(text) or int(text) < 1):
-                bad(column, _("A rank is a whole number from 1."))
-            ranks[column] = int(text) if plain_digits(text) and int(text) >= 1 else None
-        if year is not None and region is not None:
-            key = (region.code, year)
-            if key in seen:
-                bad("region_code", _("The same region and year as row %(row)d.", row=seen[key]))
-            seen[key] = number
-        if len(row.get("source") or "") > 2000:
-            bad("source", _("At most %(n)d characters.", n=2000))
-        checked.append((number, year, region, score, zone, category, ranks, row.get("source") or None, parts))
-    if report.errors:
-        return report
-    columns = set().union(*(row.keys() for row in rows))
-    existing = {(a.region_id, a.year): a for a in db.session.scalars(select(Assessment))}
-    for number, year, region, score, zone, category, ranks, source, parts in checked:
-        assessment = existing.get((region.id, year))
-        if assessment is None:
-            assessment = Assessment(region=region, year=year)
-            db.session.add(assessment)
-            report.added += 1
-        else:
-            report.updated += 1
-        # A column the file does not have leaves the stored value alone; one it has (even empty) replaces it.
-        assessment.score = score
-        given = columns.__contains__
-        if given("zone"):
-            assessment.stated_zone = zone
-        if given("category"):
-            assessment.stated_category = category
-        if given("rank_province"):
-            assessment.rank_province = ranks["rank_province"]
-        if given("rank_national"):
-            assessment.rank_national = ranks["rank_national"]
-        if given("source"):
-            assessment.source = source
-        if parts:  # the file's part scores replace the earlier ones
-            assessment.parts = [
-                AssessmentPart(dimension_code=code, unit_id=unit_id, score=value)
-                for (code, unit_id), value in sorted(parts.items(), key=lambda kv: (kv[0][0] or "", kv[0][1] or 0))
-            ]
-        result = classify(year, score)
-        if result is not None and (
-            (zone and zone != result.zone) or (category and result.category and category != result.category)
-        ):
-            stated = " ".join(filter(None, [zone, category]))
-            computed = " ".join(filter(None, [result.zone, result.category]))
-            report.disagreements.append((number, region.name, year, stated, computed))
-    db.session.flush()
-    return report
+def _check_row(
+    number: int, row: dict[str, str], reference: _Reference, seen: dict[tuple[str, int], int], errors: list[RowError]
+) -> _CheckedRow:
+    """One row's values, each bad one reported in ``errors`` (in the order of the columns' checks)."""
+
+    def bad(column: str, message: str) -> None:
+        errors.append(RowError(number, column, message))
+
+    last_year = reference.last_year
+    year = int(row["year"]) if plain_digits(row.get("year", "")) else None
+    if year is None or not 2015 <= year <= last_year:
+        bad("year", _("A year from 2015 to %(last)d.", last=last_year))
+    region = reference.regions.get(row.get("region_code", ""))
+    if region is None:
+        bad("region_code", _("Unknown region code."))
+    score = _score(row.get("score", ""))
+    if score is None:
+        bad("score", _("A score from 0 to 100 with at most two decimals."))
+    parts = _check_parts(row, year, region, reference, bad)
+    zone = (row.get("zone") or "").lower() or None
+    if zone is not None and zone not in ZONES:
+        bad("zone", _("The zone is hijau, kuning or merah."))
+    category = (row.get("category") or "").upper() or None
+    if category is not None and category not in {"A", "B", "C", "D", "E"}:
+        bad("category", _("The category is A, B, C, D or E."))
+    ranks = _check_ranks(row, bad)
+    if year is not None and region is not None:
+        key = (region.code, year)
+        if key in seen:
+            bad("region_code", _("The same region and year as row %(row)d.", row=seen[key]))
+        seen[key] = number
+    if len(row.get("source") or "") > 2000:
+        bad("source", _("At most %(n)d characters.", n=2000))
+    return _CheckedRow(number, year, region, score, zone, category, ranks, row.get("source") or None, parts)
+
+
+def _check_parts(
+    row: dict[str, str], year: int | None, region: Region | None, reference: _Reference, bad: _ReportBad
+) -> dict[tuple[str | None, int | None], Decimal]:
+    """The row's part scores, keyed (dimension code, None) or (None, unit id)."""
+    parts: dict[tuple[str | None, int | None], Decimal] = {}
+    for column, text in row.items():
+        if not text or not column.startswith((DIMENSION_PREFIX, UNIT_PREFIX)):
+            continue
+        if _score(text) is None:
+            bad(column, _("A score from 0 to 100 with at most two decimals."))
+        elif column.startswith(DIMENSION_PREFIX):
+            code = column.removeprefix(DIMENSION_PREFIX)
+            if year is not None and code not in reference.dimensions.get(year, ()):
+                bad(column, _("The method of that year has no such dimension."))
+            else:
+                parts[(code, None)] = _score(text)
+        elif region is not None:
+            unit = reference.units.get((region.id, column.removeprefix(UNIT_PREFIX)))
+            if unit is None:
+                bad(column, _("The region has no active service unit of that kind."))
+            else:
+                parts[(None, unit.id)] = _score(text)
+    return parts
+
+
+def _check_ranks(row: dict[str, str], bad: _ReportBad) -> dict[str, int | None]:
+    ranks = {}
+    for column in ("rank_province", "rank_national"):
+        text = row.get(column) or ""
+        if text and (not plain_digits(text) or int(text) < 1):
+            bad(column, _("A rank is a whole number from 1."))
+        ranks[column] = int(text) if plain_digits(text) and int(text) >= 1 else None
+    return ranks
+
+
+def _store(assessment: Assessment, row: _CheckedRow, columns: set[str]) -> None:
+    # A column the file does not have leaves the stored value alone; one it has (even empty) replaces it.
+    assessment.score = row.score
+    given = columns.__contains__
+    if given("zone"):
+        assessment.stated_zone = row.zone
+    if given("category"):
+        assessment.stated_category = row.category
+    if given("rank_province"):
+        assessment.rank_province = row.ranks["rank_province"]
+    if given("rank_national"):
+        assessment.rank_national = row.ranks["rank_national"]
+    if given("source"):
+        assessment.source = row.source
+    if row.parts:  # the file's part scores replace the earlier ones
+        assessment.parts = [
+            AssessmentPart(dimension_code=code, unit_id=unit_id, score=value)
+            for (code, unit_id), value in sorted(row.parts.items(), key=lambda kv: (kv[0][0] or "", kv[0][1] or 0))
+        ]
+
+
+def _note_disagreement(report: ImportReport, row: _CheckedRow) -> None:
+    """A stated zone or category that the year's band table contradicts is kept, and reported."""
+    zone, category = row.zone, row.category
+    result = classify(row.year, row.score)
+    if result is not None and (
+        (zone and zone != result.zone) or (category and result.category and category != result.category)
+    ):
+        stated = " ".join(filter(None, [zone, category]))
+        computed = " ".join(filter(None, [result.zone, result.category]))
+        report.disagreements.append((row.number, row.region.name, row.year, stated, computed))

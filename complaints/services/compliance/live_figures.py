@@ -104,6 +104,20 @@ def _on_time():
     return case((and_(Clock.met_on.is_not(None), Clock.met_on <= Clock.due_on), 1), else_=0)
 
 
+class _UnitYears:
+    """The rows being filled, one per unit and year, each made when a figure first needs it."""
+
+    def __init__(self, names: dict[int, str]):
+        self.names = names
+        self.rows: dict[tuple[int, int], UnitYear] = {}
+
+    def at(self, unit_id, year) -> UnitYear:
+        key = (unit_id, int(year))
+        if key not in self.rows:
+            self.rows[key] = UnitYear(unit_id, self.names[unit_id], int(year))
+        return self.rows[key]
+
+
 def unit_figures(unit_ids: Iterable[int], today=None) -> list[UnitYear]:
     """Every figure of the given units, per year: of receipt for cases (and their open overdue items), of sending
     for clarification requests, of the final report for corrective actions, of issue for recommendations. Requests
@@ -123,14 +137,17 @@ def unit_figures(unit_ids: Iterable[int], today=None) -> list[UnitYear]:
         rows = [r for zone, ids in by_zone.items() for r in unit_figures(ids, office_today(zone))]
         return sorted(rows, key=lambda r: (r.unit_name, -r.year))
     names = dict(db.session.execute(select(ServiceUnit.id, ServiceUnit.name).where(ServiceUnit.id.in_(unit_ids))).all())
-    rows: dict[tuple[int, int], UnitYear] = {}
+    years = _UnitYears(names)
+    _count_cases(years, unit_ids)
+    _count_overdue(years, unit_ids, today)
+    _count_requests(years, unit_ids, today)
+    _count_actions(years, unit_ids, today)
+    _count_recommendations(years, unit_ids)
+    return sorted(years.rows.values(), key=lambda r: (r.unit_name, -r.year))
 
-    def row(unit_id, year) -> UnitYear:
-        key = (unit_id, int(year))
-        if key not in rows:
-            rows[key] = UnitYear(unit_id, names[unit_id], int(year))
-        return rows[key]
 
+def _count_cases(years: _UnitYears, unit_ids: list[int]) -> None:
+    """Registered cases by year of receipt: closed or not, by suspected form and subject area, days to close."""
     received = extract("year", Complaint.received_at)
     registered = and_(Complaint.unit_id.in_(unit_ids), Complaint.registration_number.is_not(None))
     for unit_id, year, total, closed in db.session.execute(
@@ -143,7 +160,7 @@ def unit_figures(unit_ids: Iterable[int], today=None) -> list[UnitYear]:
         .where(registered)
         .group_by(Complaint.unit_id, received)
     ):
-        r = row(unit_id, year)
+        r = years.at(unit_id, year)
         r.cases, r.closed = total, closed or 0
     for column, attribute in ((Complaint.suspected_form_code, "by_form"), (Complaint.substance_area_code, "by_area")):
         for unit_id, year, code, total in db.session.execute(
@@ -151,7 +168,7 @@ def unit_figures(unit_ids: Iterable[int], today=None) -> list[UnitYear]:
             .where(registered)
             .group_by(Complaint.unit_id, received, column)
         ):
-            getattr(row(unit_id, year), attribute)[code or ""] += total
+            getattr(years.at(unit_id, year), attribute)[code or ""] += total
     # Days from receipt to closure, in the office's calendar: one row per closed case, read only on a refresh.
     for unit_id, received_at, closed_at, zone in db.session.execute(
         select(Complaint.unit_id, Complaint.received_at, Complaint.closed_at, Province.timezone)
@@ -160,7 +177,12 @@ def unit_figures(unit_ids: Iterable[int], today=None) -> list[UnitYear]:
         .where(registered, Complaint.status == CaseStatus.CLOSED)
     ):
         days = (office_today(zone, now=closed_at) - office_today(zone, now=received_at)).days
-        row(unit_id, received_at.year).close_days[str(days)] += 1
+        years.at(unit_id, received_at.year).close_days[str(days)] += 1
+
+
+def _count_overdue(years: _UnitYears, unit_ids: list[int], today) -> None:
+    """Items the unit (or its superior) must act on whose term has run out, by the case's year of receipt."""
+    received = extract("year", Complaint.received_at)
     for unit_id, year, overdue in db.session.execute(
         select(Complaint.unit_id, received, func.count())
         .select_from(Clock)
@@ -173,7 +195,10 @@ def unit_figures(unit_ids: Iterable[int], today=None) -> list[UnitYear]:
         )
         .group_by(Complaint.unit_id, received)
     ):
-        row(unit_id, year).overdue_open = overdue
+        years.at(unit_id, year).overdue_open = overdue
+
+
+def _count_requests(years: _UnitYears, unit_ids: list[int], today) -> None:
     sent = extract("year", ClarificationRequest.sent_at)
     for unit_id, year, total, on_time in db.session.execute(
         select(ClarificationRequest.unit_id, sent, func.count(), func.sum(_on_time()))
@@ -181,8 +206,11 @@ def unit_figures(unit_ids: Iterable[int], today=None) -> list[UnitYear]:
         .where(ClarificationRequest.unit_id.in_(unit_ids), _decided(today))
         .group_by(ClarificationRequest.unit_id, sent)
     ):
-        r = row(unit_id, year)
+        r = years.at(unit_id, year)
         r.requests, r.answered_on_time = total, on_time or 0
+
+
+def _count_actions(years: _UnitYears, unit_ids: list[int], today) -> None:
     issued = extract("year", FinalReport.issued_on)
     implemented_on_time = case(
         (and_(CorrectiveAction.verdict == Verdict.IMPLEMENTED, Clock.met_on <= Clock.due_on), 1), else_=0
@@ -200,8 +228,11 @@ def unit_figures(unit_ids: Iterable[int], today=None) -> list[UnitYear]:
         )
         .group_by(Complaint.unit_id, issued)
     ):
-        r = row(unit_id, year)
+        r = years.at(unit_id, year)
         r.actions, r.actions_on_time = total, on_time or 0
+
+
+def _count_recommendations(years: _UnitYears, unit_ids: list[int]) -> None:
     recommended = extract("year", Recommendation.issued_on)
     # Fully implemented only; those still without an outcome are not judged yet.
     implemented = case((Recommendation.outcome == Verdict.IMPLEMENTED, 1), else_=0)
@@ -211,9 +242,8 @@ def unit_figures(unit_ids: Iterable[int], today=None) -> list[UnitYear]:
         .where(Complaint.unit_id.in_(unit_ids), Recommendation.outcome.is_not(None))
         .group_by(Complaint.unit_id, recommended)
     ):
-        r = row(unit_id, year)
+        r = years.at(unit_id, year)
         r.recommendations, r.recommendations_implemented = total, done or 0
-    return sorted(rows.values(), key=lambda r: (r.unit_name, -r.year))
 
 
 # --- the summary the public pages read ------------------------------------------------------------------------

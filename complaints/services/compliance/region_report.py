@@ -19,7 +19,7 @@ from complaints.i18n import format_long_date
 from complaints.labels import TARGET_STATE_LABELS, ZONE_LABELS
 from complaints.models import Region, ReportJob, ReportJobStatus
 from complaints.models.types import utcnow
-from complaints.services.compliance.region_profiles import RegionProfile, region_profile
+from complaints.services.compliance.region_profiles import RegionProfile, RegionRecord, region_profile
 from complaints.services.core import uploads
 from complaints.services.intake.receipts import new_document, table
 from complaints.services.places.working_days import office_today
@@ -172,8 +172,17 @@ def _history_chart(pdf, profile: RegionProfile) -> None:
 
 
 def compliance_pdf(profile: RegionProfile) -> bytes:
-    region, latest, record = profile.region, profile.latest, profile.record
+    region = profile.region
     pdf = new_document(_("Compliance report: %(region)s", region=region.name))
+    _title(pdf, region)
+    _latest_assessment(pdf, profile)
+    _targets(pdf, profile)
+    _live_record(pdf, profile.record)
+    _about_the_figures(pdf)
+    return bytes(pdf.output())
+
+
+def _title(pdf, region: Region) -> None:
     pdf.set_font("DejaVu", "B", 14)
     _line(pdf, _("Compliance report: %(region)s", region=region.name), 8)
     pdf.set_font("DejaVu", "", 9)
@@ -186,49 +195,53 @@ def compliance_pdf(profile: RegionProfile) -> bytes:
         ),
     )
 
+
+def _latest_assessment(pdf, profile: RegionProfile) -> None:
+    """The latest published result, where it stands, and every year's result (chart and table)."""
+    latest = profile.latest
     _heading(pdf, _("Latest assessment"))
     if latest is None:
         _line(pdf, _("No published assessment result for this region."))
+        return
+    zone = ZONE_LABELS[latest.zone] if latest.zone else "–"
+    _line(
+        pdf,
+        _("%(year)d: score %(score)s, %(zone)s zone", year=latest.year, score=latest.score, zone=zone)
+        + (f", {_('category')} {latest.category} ({latest.opinion})" if latest.category else ""),
+    )
+    if latest.rank_province:
+        _line(pdf, _("Rank in the province: %(rank)d", rank=latest.rank_province))
     else:
-        zone = ZONE_LABELS[latest.zone] if latest.zone else "–"
         _line(
             pdf,
-            _("%(year)d: score %(score)s, %(zone)s zone", year=latest.year, score=latest.score, zone=zone)
-            + (f", {_('category')} {latest.category} ({latest.opinion})" if latest.category else ""),
+            _(
+                "Rank in the province not published; place %(p)d among the %(n)d published results of that year.",
+                p=latest.position,
+                n=latest.published,
+            ),
         )
-        if latest.rank_province:
-            _line(pdf, _("Rank in the province: %(rank)d", rank=latest.rank_province))
-        else:
-            _line(
-                pdf,
-                _(
-                    "Rank in the province not published; place %(p)d among the %(n)d published results of that year.",
-                    p=latest.position,
-                    n=latest.published,
-                ),
-            )
-        if latest.points_to_next is not None:
-            _line(
-                pdf, _("%(points)s points short of %(next)s.", points=latest.points_to_next, next=latest.next_category)
-            )
-        _history_chart(pdf, profile)
-        table(
-            pdf,
-            [_("Year"), _("Score"), _("Zone"), _("Category"), _("Opinion"), _("Rank (source)")],
-            [18, 22, 24, 22, 60, 24],
+    if latest.points_to_next is not None:
+        _line(pdf, _("%(points)s points short of %(next)s.", points=latest.points_to_next, next=latest.next_category))
+    _history_chart(pdf, profile)
+    table(
+        pdf,
+        [_("Year"), _("Score"), _("Zone"), _("Category"), _("Opinion"), _("Rank (source)")],
+        [18, 22, 24, 22, 60, 24],
+        [
             [
-                [
-                    v.year,
-                    v.score,
-                    ZONE_LABELS[v.zone] if v.zone else "",
-                    v.category or "",
-                    v.opinion or "",
-                    v.rank_province or "–",
-                ]
-                for v in reversed(profile.history)
-            ],
-        )
+                v.year,
+                v.score,
+                ZONE_LABELS[v.zone] if v.zone else "",
+                v.category or "",
+                v.opinion or "",
+                v.rank_province or "–",
+            ]
+            for v in reversed(profile.history)
+        ],
+    )
 
+
+def _targets(pdf, profile: RegionProfile) -> None:
     _heading(pdf, _("Targets"))
     for t in profile.targets:
         _line(
@@ -239,6 +252,9 @@ def compliance_pdf(profile: RegionProfile) -> bytes:
     if not profile.targets:
         _line(pdf, _("No published target for this region."))
 
+
+def _live_record(pdf, record: RegionRecord) -> None:
+    """The figures from this service's own cases: totals, the units' table, then forms and subject areas."""
     period = str(record.year) if record.year else _("all years")
     _heading(pdf, _("Live record from complaints (%(period)s)", period=period))
     _line(
@@ -284,6 +300,9 @@ def compliance_pdf(profile: RegionProfile) -> bytes:
         _heading(pdf, _("Subject areas"))
         for label, count in record.areas:
             _line(pdf, f"{label}: {count}")
+
+
+def _about_the_figures(pdf) -> None:
     _heading(pdf, _("About these figures"))
     _line(
         pdf,
@@ -292,4 +311,3 @@ def compliance_pdf(profile: RegionProfile) -> bytes:
             "Live figures count reports the Ombudsman has registered, from this service's records."
         ),
     )
-    return bytes(pdf.output())

@@ -545,6 +545,13 @@ def parse_query(args: MultiDict, *, now: datetime) -> RequestQuery:
     if statuses - {"open", "closed"}:
         raise Open311Error(400, _("status is open or closed, or both separated by a comma."))
     query.statuses = statuses or None
+    query.start, query.end = _date_range(args, now)
+    return query
+
+
+def _date_range(args: MultiDict, now: datetime) -> tuple[datetime, datetime]:
+    """``start_date`` to ``end_date``, at most 90 days; a missing end is 90 days on, a missing start 90 days back,
+    and neither the 90 days up to now."""
     start = _w3c_moment("start_date", args["start_date"]) if args.get("start_date") else None
     end = _w3c_moment("end_date", args["end_date"]) if args.get("end_date") else None
     if start is None and end is None:
@@ -557,8 +564,7 @@ def parse_query(args: MultiDict, *, now: datetime) -> RequestQuery:
         raise Open311Error(400, _("start_date must come before end_date."))
     if end - start > WINDOW:
         raise Open311Error(400, _("start_date and end_date may not span more than 90 days."))
-    query.start, query.end = start, end
-    return query
+    return start, end
 
 
 def find_requests(query: RequestQuery) -> tuple[list[Complaint], bool]:

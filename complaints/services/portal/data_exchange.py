@@ -182,10 +182,9 @@ def _status_entered():
     )
 
 
-def _rows_statement(region_id: int, every_case: bool):
-    """One SELECT for the whole region: each figure per case comes from a subquery grouped by case, restricted to
-    the region's cases, joined once."""
-    in_region = Complaint.region_id == region_id
+def _stage_since(in_region):
+    """Per case, when it reached its current status: the first event that put it there after the last event that
+    put it in another one."""
     entered = _status_entered()
     # The region's status-changing events, each with the status it put the case in and the case's status now.
     transitions = (
@@ -206,7 +205,7 @@ def _rows_statement(region_id: int, every_case: bool):
         .group_by(transitions.c.complaint_id)
         .subquery("last_other")
     )
-    since = (
+    return (
         select(
             transitions.c.complaint_id,
             func.min(transitions.c.occurred_at, type_=UTCDateTime).label("since"),
@@ -219,7 +218,11 @@ def _rows_statement(region_id: int, every_case: bool):
         .group_by(transitions.c.complaint_id)
         .subquery("since")
     )
-    next_clock = (
+
+
+def _running_clocks(in_region):
+    """The running clocks of the region's cases, numbered per case from the one that falls due first."""
+    return (
         select(
             Clock.complaint_id,
             Clock.due_on,
@@ -233,16 +236,23 @@ def _rows_statement(region_id: int, every_case: bool):
         .where(in_region, Clock.status == ClockStatus.RUNNING)
         .subquery("next_clock")
     )
-    overdue = (
+
+
+def _overdue_clocks(in_region):
+    return (
         select(Clock.complaint_id, func.count().label("overdue"))
         .join(Complaint, Complaint.id == Clock.complaint_id)
         .where(in_region, Clock.status == ClockStatus.BREACHED)
         .group_by(Clock.complaint_id)
         .subquery("overdue")
     )
+
+
+def _clarification_counts(in_region):
+    """Per case: clarification requests, those answered, and those answered by their clock's last day."""
     answered = ClarificationRequest.status == ClarificationStatus.ANSWERED
     on_time = and_(answered, Clock.met_on.is_not(None), Clock.met_on <= Clock.due_on)
-    requests = (
+    return (
         select(
             ClarificationRequest.complaint_id,
             func.count().label("total"),
@@ -255,7 +265,10 @@ def _rows_statement(region_id: int, every_case: bool):
         .group_by(ClarificationRequest.complaint_id)
         .subquery("requests")
     )
-    actions = (
+
+
+def _corrective_action_counts(in_region):
+    return (
         select(
             CorrectiveAction.complaint_id,
             func.count().label("total"),
@@ -266,6 +279,17 @@ def _rows_statement(region_id: int, every_case: bool):
         .group_by(CorrectiveAction.complaint_id)
         .subquery("actions")
     )
+
+
+def _rows_statement(region_id: int, every_case: bool):
+    """One SELECT for the whole region: each figure per case comes from a subquery grouped by case, restricted to
+    the region's cases, joined once."""
+    in_region = Complaint.region_id == region_id
+    since = _stage_since(in_region)
+    next_clock = _running_clocks(in_region)
+    overdue = _overdue_clocks(in_region)
+    requests = _clarification_counts(in_region)
+    actions = _corrective_action_counts(in_region)
     statement = (
         select(
             Complaint.id,
