@@ -22,6 +22,8 @@ def form_status() -> int:
 
 @dataclass
 class Change:
+    """What became of the block's change: ``committed``, or refused and rolled back."""
+
     committed: bool = False
 
 
@@ -48,7 +50,7 @@ def committing(form=None, *, field: str | None = None, flash_refusal: bool = Fal
 
 
 def _private(response):
-    """Only this user's browser may keep it, and not even on disk."""
+    """No cache may keep it, neither a shared one nor the browser's."""
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
