@@ -6,7 +6,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from flask import current_app, flash, request, send_file
+from flask import current_app, flash, request, send_file, stream_with_context
 
 from complaints.extensions import db
 from complaints.services.core.errors import RuleError
@@ -60,8 +60,11 @@ def private_file(path, *, mimetype: str, name: str, **send_file_options):
     return _private(send_file(path, mimetype=mimetype, as_attachment=True, download_name=name, **send_file_options))
 
 
-def private_download(content: bytes, *, mimetype: str, name: str):
-    """Content made for this request, downloaded under ``name``."""
+def private_download(content, *, mimetype: str, name: str):
+    """Content made for this request (bytes, or an iterator of chunks streamed as they are made, for exports of any
+    size), downloaded under ``name``."""
+    if not isinstance(content, bytes):
+        content = stream_with_context(content)
     response = current_app.response_class(content, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return _private(response)

@@ -3,6 +3,7 @@ from flask_login import current_user
 
 from complaints.access import require_role
 from complaints.blueprints.office import bp
+from complaints.pages import private_download
 from complaints.services.places import directory, working_days
 from complaints.services.portal import data_exchange
 
@@ -35,7 +36,9 @@ def calendar_view():
 def exchange_csv(region_code: str):
     """A region's cases and their stages, for the agreement's data exchange (no reporter in it)."""
     region = data_exchange.office_region(current_user, region_code) or abort(404)
-    return data_exchange.download(region, "region")
+    return private_download(
+        data_exchange.layout_csv(region, "region"), mimetype="text/csv", name=data_exchange.filename(region, "region")
+    )
 
 
 @bp.get("/wilayah/<region_code>/pertukaran-data-lapor.csv")
@@ -43,4 +46,6 @@ def exchange_csv(region_code: str):
 def exchange_lapor_csv(region_code: str):
     """The same, in the column layout of the SP4N-LAPOR! export."""
     region = data_exchange.office_region(current_user, region_code) or abort(404)
-    return data_exchange.download(region, "lapor")
+    return private_download(
+        data_exchange.layout_csv(region, "lapor"), mimetype="text/csv", name=data_exchange.filename(region, "lapor")
+    )

@@ -63,7 +63,9 @@ def region():
 def exchange_csv():
     """The region's cases and their stages, for the agreement's data exchange (no reporter in it)."""
     region = data_exchange.liaison_region(current_user) or abort(404)
-    return data_exchange.download(region, "region")
+    return private_download(
+        data_exchange.layout_csv(region, "region"), mimetype="text/csv", name=data_exchange.filename(region, "region")
+    )
 
 
 @bp.get("/wilayah-saya/pertukaran-data-lapor.csv")
@@ -71,7 +73,9 @@ def exchange_csv():
 def exchange_lapor_csv():
     """The same, in the column layout of the SP4N-LAPOR! export."""
     region = data_exchange.liaison_region(current_user) or abort(404)
-    return data_exchange.download(region, "lapor")
+    return private_download(
+        data_exchange.layout_csv(region, "lapor"), mimetype="text/csv", name=data_exchange.filename(region, "lapor")
+    )
 
 
 def _forward_form(prefix: str, case: Complaint) -> ForwardForm | None:

@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, stream_with_context
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -619,11 +618,7 @@ def filename(region: Region, layout: str) -> str:
     return f"pertukaran-data{suffix}-{region.code}-{_today(region).isoformat()}.csv"
 
 
-def download(region: Region, layout: str):
-    """The streamed HTTP response for a layout ("region" or "lapor"); the caller has checked reach."""
-    chunks = lapor_csv(region) if layout == "lapor" else region_csv(region)
-    response = current_app.response_class(stream_with_context(chunks), mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename(region, layout)}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+def layout_csv(region: Region, layout: str) -> Iterator[bytes]:
+    """The file of a layout ("region", our columns, or "lapor", SP4N-LAPOR!'s), in chunks; the caller has checked
+    reach."""
+    return lapor_csv(region) if layout == "lapor" else region_csv(region)
