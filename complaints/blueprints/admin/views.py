@@ -37,7 +37,7 @@ from complaints.services.compliance import classification
 from complaints.services.compliance.assessment_import import import_assessments
 from complaints.services.compliance.classification import classify
 from complaints.services.places import working_days
-from complaints.services.places.changes import PlacesError, save_unit, update_agreement
+from complaints.services.places.directory import PlacesError, save_unit, update_agreement
 
 PER_PAGE = 25
 
