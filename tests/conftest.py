@@ -159,10 +159,10 @@ class DatabaseState:
         """Empty the tables written since the last clean; all of them (reference data too) when that is not enough."""
         tables = {table.name: table for table in db.metadata.sorted_tables}
         to_empty = tables_referring_to({name for name in self.written if name in tables}, tables.values())
-        self.written.clear()
         if everything or (self.reference is not None and to_empty & self.reference_tables):
             to_empty, self.reference = set(tables), None
         empty_tables(to_empty)
+        self.written.clear()  # the cleaning's own statements included
 
 
 def tables_referring_to(names: set[str], tables) -> set[str]:
