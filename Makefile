@@ -38,6 +38,7 @@ run: install translations
 	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)} $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## test: the whole suite (SQLite unless TEST_DATABASE_URL names a PostgreSQL server)
+## (PYTEST_ARGS='-m "not integration"' leaves out the slow tests: real workers, browser, migrations, Schemathesis)
 test: install-dev translations browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

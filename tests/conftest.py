@@ -2,15 +2,21 @@
 
 - Database: a fresh one per run, built by the migrations (never ``create_all``). SQLite in a temporary folder by
   default; with ``TEST_DATABASE_URL`` (a PostgreSQL server URL) a database of its own is created on that server for
-  the run and dropped at the end. Every test starts from empty tables.
+  the run and dropped at the end. A test that asks for ``seeded`` starts from the reference data and nothing else;
+  any other test from empty tables. The reference data is seeded once and kept: after each test only the tables it
+  wrote are emptied (see ``DatabaseState``).
 - Services: tests marked ``services`` talk to the real Redis (``TEST_REDIS_URL``) and real Celery workers. With
   ``REQUIRE_SERVICES=1`` (as CI sets it) an unreachable service fails the test instead of skipping it.
 - Side effects fail closed: Celery runs eager in process unless a test asks for the broker.
+- Tests marked ``integration`` (real workers, the browser, migrations, Schemathesis) are the slow ones; the SQLite
+  pass of ``.ci/run`` leaves them out, the PostgreSQL pass runs them all.
 """
 
 from __future__ import annotations
 
+import inspect
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,13 +31,13 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from redis import Redis
 from redis.exceptions import RedisError
-from sqlalchemy import create_engine, make_url, select, text
+from sqlalchemy import Engine, create_engine, event, make_url, select, text
 from werkzeug.serving import make_server
 
 from complaints import create_app
 from complaints.config import TestingConfig, normalise_database_url
 from complaints.extensions import db, limiter
-from complaints.services.seeding.reference import seed_reference_data
+from complaints.services.seeding.reference import SeedReport, seed_reference_data
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -112,28 +118,111 @@ def app(database_url):
     return app
 
 
+#: The table each INSERT, UPDATE, DELETE or TRUNCATE names (anywhere: a CTE may lead). A false hit ("FOR UPDATE OF")
+#: names no table and is ignored.
+WRITTEN_TABLE = re.compile(
+    r"\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|TRUNCATE)\s+\"?(\w+)", re.IGNORECASE
+)
+
+
+class DatabaseState:
+    """What the run's database holds between tests, so that a test pays only for cleaning what it wrote.
+
+    Every statement sent by any engine of this process is watched (the live server's thread and the other apps a
+    test builds included), so the tables a test wrote are known. Writes from other processes (Celery workers,
+    subprocesses given ``database_url``) are not: after such a test everything is cleaned.
+    """
+
+    def __init__(self) -> None:
+        self.reference: SeedReport | None = None  # what the seed added, while the reference data is in place
+        self.reference_tables: frozenset[str] = frozenset()
+        self.written: set[str] = set()
+
+    def note_statement(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        self.written.update(name.lower() for name in WRITTEN_TABLE.findall(statement))
+
+    def seed(self) -> SeedReport:
+        """The reference data, seeded into empty tables once and kept until a test writes to it."""
+        if self.reference is None:
+            written_before, self.written = self.written, set()
+            try:
+                report = seed_reference_data()
+                db.session.commit()
+            except BaseException:
+                self.written |= written_before
+                raise
+            self.reference, self.reference_tables = report, frozenset(self.written)
+            self.written = written_before
+        return SeedReport(self.reference)
+
+    def clean(self, *, everything: bool = False) -> None:
+        """Empty the tables written since the last clean; all of them (reference data too) when that is not enough."""
+        tables = {table.name: table for table in db.metadata.sorted_tables}
+        to_empty = tables_referring_to({name for name in self.written if name in tables}, tables.values())
+        if everything or (self.reference is not None and to_empty & self.reference_tables):
+            to_empty, self.reference = set(tables), None
+        empty_tables(to_empty)
+        self.written.clear()  # the cleaning's own statements included
+
+
+def tables_referring_to(names: set[str], tables) -> set[str]:
+    """``names`` and every table that refers to one of them, however indirectly (PostgreSQL truncates them together)."""
+    closure = set(names)
+    while grown := {
+        t.name for t in tables if t.name not in closure and {fk.column.table.name for fk in t.foreign_keys} & closure
+    }:
+        closure |= grown
+    return closure
+
+
+def empty_tables(names: set[str]) -> None:
+    """Delete every row; ids start again at 1 as in a new database (SQLite reuses them once a table is empty)."""
+    if not names:
+        return
+    ordered = [table.name for table in reversed(db.metadata.sorted_tables) if table.name in names]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(ordered)} RESTART IDENTITY"))
+        else:
+            for table in ordered:
+                conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 (our own table names)
+
+
+@pytest.fixture(scope="session")
+def database_state():
+    state = DatabaseState()
+    event.listen(Engine, "before_cursor_execute", state.note_statement)
+    yield state
+    event.remove(Engine, "before_cursor_execute", state.note_statement)
+
+
+def writes_from_other_processes(request) -> bool:
+    """A test that starts Celery workers, or hands the database's address to code of its own, may write unseen."""
+    return "celery_worker" in request.fixturenames or "database_url" in inspect.signature(request.function).parameters
+
+
 @pytest.fixture(autouse=True)
 def _clean_state(request):
-    """Every test starts with empty tables and fresh rate-limit counters."""
+    """Each test starts from the state it asks for and fresh rate-limit counters."""
+    uses_database = "app" in request.fixturenames
+    if uses_database:
+        state = request.getfixturevalue("database_state")  # watching before any fixture writes
+        if state.reference is not None and "seeded" not in request.fixturenames:
+            with request.getfixturevalue("app").app_context():
+                state.clean(everything=True)
     # Flask-Limiter keeps one storage per process, rebound by every create_app(); tests that build other apps
     # (production config, Redis) must not leave the suite's app counting in their storage.
     storage, strategy = limiter._storage, limiter._limiter
     yield
     limiter._storage, limiter._limiter = storage, strategy
-    if "app" not in request.fixturenames:
+    if not uses_database:
         return
     app = request.getfixturevalue("app")
     app.extensions["celery"].set_default()  # likewise Celery's process-wide default and current app
     app.extensions["celery"].set_current()
     with app.app_context():
         db.session.remove()
-        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-        with db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 (our own table names)
+        state.clean(everything=writes_from_other_processes(request))
         limiter.reset()
 
 
@@ -144,11 +233,9 @@ def app_ctx(app):
 
 
 @pytest.fixture
-def seeded(app_ctx):
-    """The reference data (regions, offices, units, agreements, lists), committed."""
-    report = seed_reference_data()
-    db.session.commit()
-    return report
+def seeded(app_ctx, database_state):
+    """The reference data (regions, offices, units, agreements, lists), committed: what its seed added."""
+    return database_state.seed()
 
 
 @pytest.fixture
@@ -184,14 +271,24 @@ def redis_url():
     return TEST_REDIS_URL
 
 
+#: Fixtures that make a test an integration test: real worker processes, a real browser against a live server.
+INTEGRATION_FIXTURES = {"celery_worker", "browser", "live_server"}
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "services: needs Redis or a Celery worker (fails under REQUIRE_SERVICES=1)")
+    config.addinivalue_line(
+        "markers", "integration: slow (real workers, browser, migrations, Schemathesis); the SQLite pass leaves it out"
+    )
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if {"redis_url", "celery_worker"} & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if {"redis_url", "celery_worker"} & fixtures:
             item.add_marker(pytest.mark.services)
+        if INTEGRATION_FIXTURES & fixtures:
+            item.add_marker(pytest.mark.integration)
 
 
 @pytest.fixture

@@ -22,6 +22,8 @@ from tests import factories
 from tests.casework import Staff
 from tests.filing import file_complaint
 
+pytestmark = pytest.mark.integration
+
 CHECKS = [schemathesis.checks.not_a_server_error, status_code_conformance, content_type_conformance]
 CHECKS.append(response_schema_conformance)
 

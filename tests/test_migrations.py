@@ -1,5 +1,6 @@
 """The schema is only built by migrations: one head, no drift from the models, and a clean way down and up."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -26,6 +27,7 @@ def test_models_and_migrated_schema_do_not_differ(app_ctx):
     assert differences == [], f"run 'flask db migrate': models and migrations differ: {differences}"
 
 
+@pytest.mark.integration
 def test_downgrade_to_base_and_upgrade_again(tmp_path):
     from complaints import create_app
 

@@ -4,6 +4,7 @@ import subprocess
 import sys
 import uuid
 
+import pytest
 from redis import Redis
 
 from complaints.config import PROJECT_ROOT
@@ -46,6 +47,7 @@ def attempts_in_another_process(database_url, redis_url, prefix, count) -> list[
     return [int(code) for code in result.stdout.strip().splitlines()[-1].split(",")]
 
 
+@pytest.mark.integration  # two app processes start from scratch
 def test_login_limits_are_shared_between_processes_through_redis(database_url, redis_url, seeded):
     """Two processes stand for two gunicorn workers: the count lives in Redis, not in either process."""
     prefix = f"test-{uuid.uuid4().hex}"
