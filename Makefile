@@ -28,8 +28,12 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; fi; }
 
-translations:
-	$(BIN)/pybabel compile -d $(TRANSLATIONS)
+# Compiled only when a catalogue changed, so that a run already using the .mo files never sees one rewritten.
+CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+translations: $(CATALOGUES:.po=.mo)
+
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po | $(BIN)/python
+	$(BIN)/pybabel compile -i $< -o $@ -l $*
 
 ## run: development server with SQLite, Celery eager and demo data on http://127.0.0.1:$(PORT)
 run: install translations

@@ -13,8 +13,6 @@ from complaints.services.casework import clocks, history, notifications, verific
 from complaints.services.core import outbox, uploads
 from complaints.services.core.errors import RuleError
 
-WITHDRAWN = verification.WITHDRAWN
-
 
 def _actor(by: User | None) -> User | None:
     return by if by is not None and by.is_authenticated else None
@@ -95,7 +93,7 @@ def withdraw(complaint: Complaint, reason: str, *, by: User | None = None) -> No
     notifications.notify_office(complaint, _("the reporter withdrew the report"), "reporter_withdrew")
     complaint.status = CaseStatus.CLOSED
     complaint.closed_at = utcnow()
-    complaint.closure_reason_code = WITHDRAWN
+    complaint.closure_reason_code = verification.WITHDRAWN
     complaint.closure_note = reason
     history.record_event(
         complaint,
@@ -123,7 +121,7 @@ def withdraw(complaint: Complaint, reason: str, *, by: User | None = None) -> No
 def rate(complaint: Complaint, rating: int, comment: str | None, *, by: User | None = None) -> None:
     if not complaint.is_closed:
         raise RuleError(_l("You can rate the outcome once the report is closed."))
-    if complaint.closure_reason_code == WITHDRAWN:
+    if complaint.closure_reason_code == verification.WITHDRAWN:
         raise RuleError(_l("A withdrawn report has no outcome to rate."))
     if complaint.rating is not None:
         raise RuleError(_l("You have already rated this report."))
