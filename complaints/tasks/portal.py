@@ -25,7 +25,9 @@ def build_quarterly_reviews() -> str:
         return f"{joint_reviews.build_quarterly_reviews()} reviews"
 
 
-@shared_task(name="complaints.portal.review", ignore_result=False)
+# Nobody waits on its result (the page lists the review once built), so no result backend is touched: a broker
+# that is down is then answered at once, not after the result backend's retries.
+@shared_task(name="complaints.portal.review", ignore_result=True)
 def build_review(agreement_id: int, period: str) -> int:
     """A review asked for by a supervisor or liaison (for the quarter so far)."""
     agreement = db.session.get(Agreement, agreement_id)
