@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from complaints.i18n import format_long_date
 from complaints.models import ClarificationRequest
 from complaints.services.casework.notifications import reporter_label
-from complaints.services.intake.receipts import new_document
+from complaints.services.core.pdf import new_document
 
 
 def clarification_letter_pdf(request: ClarificationRequest) -> bytes:

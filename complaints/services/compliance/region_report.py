@@ -21,7 +21,7 @@ from complaints.models import Region, ReportJob, ReportJobStatus
 from complaints.models.types import utcnow
 from complaints.services.compliance.region_profiles import RegionProfile, RegionRecord, region_profile
 from complaints.services.core import uploads
-from complaints.services.intake.receipts import new_document, table
+from complaints.services.core.pdf import new_document, table
 from complaints.services.places.working_days import office_today
 
 REUSE_FOR = timedelta(minutes=30)

@@ -30,7 +30,7 @@ from complaints.models import (
     Verdict,
 )
 from complaints.services.core import uploads
-from complaints.services.intake.receipts import new_document, table
+from complaints.services.core.pdf import new_document, table
 from complaints.services.places.working_days import office_today
 
 #: Files of a replaced review, removed by the caller after its commit (see tasks/portal.py).
