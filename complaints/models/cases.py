@@ -201,7 +201,7 @@ class AttachmentKind(enum.StrEnum):
 
 
 class UploadType(enum.StrEnum):
-    """The only file types accepted, recognised by their first bytes (see services/uploads.py)."""
+    """The only file types accepted, recognised by their first bytes (see services/core/uploads.py)."""
 
     PDF = "application/pdf"
     JPEG = "image/jpeg"

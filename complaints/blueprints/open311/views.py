@@ -1,5 +1,6 @@
-"""Open311 GeoReport v2: thin views over complaints/services/open311.py. Every route is public, as the spec has it;
-filing checks the client application's api_key itself (403 per the spec's "Errors" section)."""
+"""Open311 GeoReport v2: thin views over complaints/services/intake/open311.py, answered in the spec's shapes
+(``shapes``). Every route is public, as the spec has it; filing checks the client application's api_key itself (403
+per the spec's "Errors" section)."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from sqlalchemy import and_, exists, func, or_, select
 
 from complaints.extensions import db
 from complaints.models import CaseStatus, Clock, ClockStatus, Complaint, FinalReport, Office, final_report_forms
+from complaints.services.casework import reach
 
 
 @dataclass
@@ -46,7 +47,7 @@ def _overdue(today: date):
 
 
 def queue_query(office: Office, filters: QueueFilters, today: date):
-    return case_query(Complaint.office_id == office.id, filters, today)
+    return case_query(reach.office_scope(office), filters, today)
 
 
 def case_query(scope, filters: QueueFilters, today: date):
@@ -96,12 +97,12 @@ def next_due_dates(case_ids: list[int]) -> dict[int, tuple[date, str, str]]:
 
 def status_counts(office: Office) -> dict[str, int]:
     rows = db.session.execute(
-        select(Complaint.status, func.count()).where(Complaint.office_id == office.id).group_by(Complaint.status)
+        select(Complaint.status, func.count()).where(reach.office_scope(office)).group_by(Complaint.status)
     ).all()
     return {status.value if hasattr(status, "value") else status: count for status, count in rows}
 
 
 def overdue_count(office: Office, today: date) -> int:
     return db.session.scalar(
-        select(func.count()).select_from(Complaint).where(Complaint.office_id == office.id, _overdue(today))
+        select(func.count()).select_from(Complaint).where(reach.office_scope(office), _overdue(today))
     )

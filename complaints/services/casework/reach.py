@@ -32,6 +32,7 @@ from complaints.models import (
     ClarificationRequest,
     Complaint,
     CorrectiveAction,
+    Office,
     Region,
     Role,
     User,
@@ -80,10 +81,15 @@ def brought_to_the_unit():
     )
 
 
+def office_scope(office: Office):
+    """The cases an office's staff reach: the office's own (the officers' queue and its counts use it directly)."""
+    return Complaint.office_id == office.id
+
+
 def case_scope(user: User):
     """The cases ``user`` reaches, as a condition on ``Complaint`` for lists and single lookups alike."""
     if user.role in OMBUDSMAN_ROLES:
-        return Complaint.office_id == user.office_id if user.office_id else false()
+        return office_scope(user.office) if user.office is not None else false()
     units = unit_ids_in_reach(user)
     if not units:
         return false()

@@ -171,7 +171,7 @@ def file_complaint(
 ) -> Filed:
     """Receive a report. Flushes, never commits: the caller commits once, then notifications go out.
 
-    Files are written as the report is; if the transaction rolls back they are removed again (services/uploads.py).
+    Files are written as the report is; if the transaction rolls back they are removed again (services/core/uploads.py).
     """
     earlier = find_by_submission_key(submission_key)
     if earlier is not None:

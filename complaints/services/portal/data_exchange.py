@@ -2,7 +2,7 @@
 
 Agreements with regions include "pertukaran data dan informasi". For a region whose agreement is active today, this
 module gives the cases of the region's service units that the Ombudsman has brought to the region, by the same rule
-as the units' portal and the JSON API (``inbox.brought_to_the_unit``: a clarification request, or a corrective action
+as the units' portal and the JSON API (``reach.brought_to_the_unit``: a clarification request, or a corrective action
 for the unit), whatever their kind (public report, quick response, own-motion investigation) and whichever office
 now holds them: current stage and the date it was reached, the next legal date and who must act, clarification
 requests and corrective actions, recommendation, closure. A region's complaint desk keeps its own register in step
@@ -334,7 +334,7 @@ def _rows_statement(region_id: int, every_case: bool):
 
 
 def region_rows(region: Region, *, every_case: bool = False, batch_size: int = BATCH_SIZE) -> Iterator[ExchangeRow]:
-    """The cases of the region's service units that have been brought to the region (``inbox.brought_to_the_unit``),
+    """The cases of the region's service units that have been brought to the region (``reach.brought_to_the_unit``),
     the oldest first, fetched ``batch_size`` rows at a time; with ``every_case``, every case received about them,
     those still being verified or closed before any request included (for the Ombudsman's own use).
 

@@ -87,7 +87,7 @@ def seed_demo_data() -> SeedReport:
 def _seed_demo_casework(report: SeedReport, region: Region) -> None:
     """A year of casework on Kota Kendari's units, so that its profile's live record has something to show: cases
     the office opened (own motion), received over the past months, some closed, clarification requests answered on
-    time, late or not at all. Every change goes through the workflow service; only the dates are set back."""
+    time, late or not at all. Every change goes through the casework services; only the dates are set back."""
     from complaints.services.casework import examination, opening
 
     if db.session.scalar(select(Complaint.id).where(Complaint.kind == CaseKind.OWN_MOTION).limit(1)):
