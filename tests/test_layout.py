@@ -31,8 +31,12 @@ FORBIDDEN_FLASK_NAMES = frozenset(
         "abort",
         "redirect",
         "flash",
+        "url_for",
+        "has_request_context",
     }
 )
+#: Werkzeug's request data structures (a form's MultiDict, an uploaded FileStorage): services take plain data.
+FORBIDDEN_WERKZEUG = "werkzeug.datastructures"
 #: Where a service commits per item, each listed with its reason in complaints/services/__init__.py.
 COMMITS_PER_ITEM = {
     "casework/sweep.py",
@@ -61,7 +65,9 @@ def forbidden_imports(path: Path) -> list[str]:
     return [
         f"{module}{'.' + name if name else ''}"
         for module, name in imports_of(path)
-        if module.startswith(FORBIDDEN_MODULES) or (module == "flask" and name in FORBIDDEN_FLASK_NAMES)
+        if module.startswith(FORBIDDEN_MODULES)
+        or module == FORBIDDEN_WERKZEUG
+        or (module == "flask" and name in FORBIDDEN_FLASK_NAMES)
     ]
 
 
@@ -88,10 +94,12 @@ def test_the_layout_test_sees_a_forbidden_import(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text(
         "from flask import current_app, request\nimport complaints.tasks\n"
+        "from werkzeug.datastructures import MultiDict\n"
         "def f():\n    from complaints.blueprints.api import representations\n"
     )
     assert forbidden_imports(sample) == [
         "flask.request",
         "complaints.tasks",
+        "werkzeug.datastructures.MultiDict",
         "complaints.blueprints.api.representations",
     ]

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from complaints.access import public
@@ -112,7 +113,7 @@ def _filing_form(data) -> ComplaintForm:
     """The web form itself, fed from the Open311 parameters: the same rules, the same messages. No CSRF token: the
     caller is another server, authenticated by its api_key."""
     return ComplaintForm(
-        formdata=data,
+        formdata=MultiDict(data),
         meta={"csrf": False},
         regions=db.session.scalars(select(Region).order_by(Region.name)).all(),
         units=open311.active_units(None),
@@ -143,7 +144,9 @@ def create_request(fmt: str):
     # Idempotency: the same key (attribute or header) files one report however often it is sent.
     given_key = request.form.get("attribute[submission_key]") or request.headers.get("Idempotency-Key")
     key = open311.scoped_submission_key(client, given_key)
-    data, errors = open311.filing_form_data(request.form, request.files, area=area, region=region, submission_key=key)
+    data, errors = open311.filing_form_data(
+        request.form, request.files.getlist("media"), area=area, region=region, submission_key=key
+    )
     form = _filing_form(data)
     if not form.validate() or errors:
         raise Open311Error(400, *errors, *open311.form_errors(form, jurisdiction_sent=bool(jurisdiction_id)))

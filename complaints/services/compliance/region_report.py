@@ -34,7 +34,7 @@ ZONE_RGB = {"hijau": (25, 135, 84), "kuning": (255, 193, 7), "merah": (220, 53, 
 
 def request_report(region: Region, locale: str) -> tuple[ReportJob, bool]:
     """The region's report job: a recent one (queued, running or done), or a new one, with True: the caller commits
-    it and hands it to a worker (``complaints.tasks.compliance.start_report``)."""
+    it and hands it to a worker (``start_report`` in the task layer)."""
     recent = db.session.scalar(
         select(ReportJob)
         .where(

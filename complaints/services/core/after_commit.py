@@ -1,5 +1,5 @@
 """Work that may start only once the current transaction has committed: a service records it here, inside the
-transaction that makes it due; the task layer (``complaints.tasks.init_hand_over_after_commit``) hands it to the
+transaction that makes it due; the task layer (``init_hand_over_after_commit``) hands it to the
 workers after the commit, and a rollback of the whole transaction forgets it. So a service never imports a task,
 and nothing is queued for a change that was not kept."""
 

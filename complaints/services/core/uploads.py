@@ -11,12 +11,12 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, Protocol
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Session
-from werkzeug.datastructures import FileStorage
 
 from complaints.extensions import db
 from complaints.models import Attachment, AttachmentKind, Complaint, UploadType, User
@@ -68,7 +68,14 @@ class CheckedFile:
         return hashlib.sha256(self.content).hexdigest()
 
 
-def check_file(storage: FileStorage) -> CheckedFile:
+class UploadedFile(Protocol):
+    """A file as it arrives (a form's file field): a name and a readable stream."""
+
+    filename: str | None
+    stream: BinaryIO
+
+
+def check_file(storage: UploadedFile) -> CheckedFile:
     name = clean_name(storage.filename or "")
     limit = current_app.config["MAX_ATTACHMENT_BYTES"]
     content = storage.stream.read(limit + 1)

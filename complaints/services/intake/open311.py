@@ -1,6 +1,6 @@
 """Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2): what other systems see of the service and how they
-file a report through it. The rules are here; complaints/blueprints/open311 turns their answers into the spec's JSON
-and XML (``shapes``).
+file a report through it. The rules are here; the Open311 blueprint turns their answers into the spec's JSON and
+XML.
 
 - Services are the subject areas (``SubstanceArea``); a service definition lists what UU 37/2008 art. 24 asks of a
   report, as attributes, so that a client can build its form from it.
@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -26,7 +27,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import raiseload, selectinload
-from werkzeug.datastructures import MultiDict
 
 from complaints.extensions import db
 from complaints.i18n import format_long_date
@@ -316,11 +316,11 @@ FORM_FIELD_PARAMETERS = {
 }
 
 
-def attributes_of(params: MultiDict) -> dict[str, str]:
+def attributes_of(params: Mapping[str, str]) -> dict[str, str]:
     """``attribute[code]=value`` pairs (spec, POST Service Request); codes we do not define are ignored, as a client
     built on an older definition may still send them."""
     found = {}
-    for key, value in params.items(multi=False):
+    for key, value in params.items():  # a form's first value of each parameter
         match = _ATTRIBUTE.match(key)
         if match:
             found[match.group(1)] = value.strip()
@@ -350,20 +350,21 @@ def scoped_submission_key(client: ApiClient, given: str | None) -> str:
 
 
 def filing_form_data(
-    params: MultiDict,
-    files: MultiDict,
+    params: Mapping[str, str],
+    media: list,
     *,
     area: SubstanceArea,
     region: Region | None,
     submission_key: str,
-) -> tuple[MultiDict, list[str]]:
+) -> tuple[dict, list[str]]:
     """The web form's fields from an Open311 POST, and the errors the mapping itself finds (the form finds the
     rest). Standard fields: first_name and last_name (the full name), email, phone, description (the account of
-    events); the ID card copy is the multipart file ``media`` (media_url is never fetched)."""
+    events); the ID card copy is the multipart file ``media`` (every file sent under that name; media_url is never
+    fetched)."""
     attributes = attributes_of(params)
     timezone = region.province.timezone if region is not None else DEFAULT_TIMEZONE
     errors: list[str] = []
-    data = MultiDict()
+    data: dict = {}
     for code in ATTRIBUTE_CODES - {"confidential", "phone", "chronology"}:
         if code in attributes:
             value = attributes[code]
@@ -390,7 +391,6 @@ def filing_form_data(
         data["region_id"] = str(region.id)
     elif unit is not None:
         data["region_id"] = str(unit.region_id)
-    media = files.getlist("media")
     if len(media) > 1:
         errors.append("media: " + _("Send one file: the copy of the ID card."))
     elif media:
@@ -520,7 +520,7 @@ def _positive_int(name: str, value: str | None, default: int, maximum: int) -> i
     return int(value)
 
 
-def parse_query(args: MultiDict, *, now: datetime) -> RequestQuery:
+def parse_query(args: Mapping[str, str], *, now: datetime) -> RequestQuery:
     """The spec's filters. ``service_request_id`` overrides every other argument; otherwise the range is at most 90
     days, by default the most recent 90 (spec, GET Service Requests)."""
     query = RequestQuery(
@@ -549,7 +549,7 @@ def parse_query(args: MultiDict, *, now: datetime) -> RequestQuery:
     return query
 
 
-def _date_range(args: MultiDict, now: datetime) -> tuple[datetime, datetime]:
+def _date_range(args: Mapping[str, str], now: datetime) -> tuple[datetime, datetime]:
     """``start_date`` to ``end_date``, at most 90 days; a missing end is 90 days on, a missing start 90 days back,
     and neither the 90 days up to now."""
     start = _w3c_moment("start_date", args["start_date"]) if args.get("start_date") else None
