@@ -49,15 +49,20 @@ def notify_reporter(case: Complaint, subject: str, kind: str, **values) -> None:
     outbox.queue_email(to=case.reporter.email, subject=subject, body=body, kind=kind, complaint=case)
 
 
-def office_recipients(case: Complaint) -> list[str]:
-    """Who at the Ombudsman hears of the case: its examiner, else the office's supervisors."""
-    if case.examiner is not None and case.examiner.active:
-        return [case.examiner.email]
+def office_supervisors(case: Complaint) -> list[str]:
+    """The active supervisors of the office that holds the case."""
     return list(
         db.session.scalars(
             select(User.email).where(User.office_id == case.office_id, User.role == Role.SUPERVISOR, User.active)
         )
     )
+
+
+def office_recipients(case: Complaint) -> list[str]:
+    """Who at the Ombudsman hears of the case: its examiner, else the office's supervisors."""
+    if case.examiner is not None and case.examiner.active:
+        return [case.examiner.email]
+    return office_supervisors(case)
 
 
 def notify_office(case: Complaint, what: str, kind: str) -> None:

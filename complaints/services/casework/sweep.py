@@ -29,8 +29,6 @@ from complaints.models import (
     CorrectiveAction,
     Office,
     Province,
-    Role,
-    User,
     Verdict,
 )
 from complaints.models.types import utcnow
@@ -38,7 +36,7 @@ from complaints.services.casework import clocks, history
 from complaints.services.casework.closure import close_case
 from complaints.services.casework.examination import send_clarification
 from complaints.services.casework.monitoring import escalate_to_resolution
-from complaints.services.casework.notifications import office_recipients
+from complaints.services.casework.notifications import office_recipients, office_supervisors
 from complaints.services.casework.reach import unit_recipients
 from complaints.services.core import outbox
 from complaints.services.core.links import external_url
@@ -110,14 +108,6 @@ def _claim_reminder(clock_id: int) -> bool:
     return True
 
 
-def _office_supervisors(case: Complaint) -> list[str]:
-    return list(
-        db.session.scalars(
-            select(User.email).where(User.office_id == case.office_id, User.role == Role.SUPERVISOR, User.active)
-        )
-    )
-
-
 def _recipients(clock: Clock, case: Complaint) -> list[str]:
     if clock.who_must_act is Actor.REPORTER:
         return [case.reporter.email] if case.reporter else []
@@ -164,7 +154,7 @@ def _case_number(case: Complaint) -> str:
 
 
 def _alert_supervisors(case: Complaint, what: str) -> None:
-    for address in _office_supervisors(case):
+    for address in office_supervisors(case):
         outbox.queue_email(
             to=address,
             subject=_("Overdue: case %(number)s", number=_case_number(case)),
