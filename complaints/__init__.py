@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import logging
 
 from flask import Flask
@@ -61,7 +60,7 @@ def _init_extensions(app: Flask) -> None:
     from complaints.i18n import N_, select_locale
     from complaints.models.people import User
     from complaints.models.types import render_migration_type
-    from complaints.security import MAX_DATABASE_ID
+    from complaints.services.accounts import sessions
     from complaints.services.compliance.live_figures import init_stale_marks
     from complaints.services.core.uploads import init_upload_cleanup
     from complaints.tasks import init_hand_over_after_commit
@@ -87,14 +86,15 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(session_id: str) -> User | None:
-        user_id, _, token = session_id.partition(":")
-        if not user_id.isdigit() or int(user_id) > MAX_DATABASE_ID:
+    def load_user(session_secret: str) -> User | None:
+        """The account of an open sign-in session: not signed out or ended elsewhere, not idle too long nor past
+        its absolute end, its account active. The session and "remember me" cookies carry only its secret."""
+        row = sessions.find(session_secret)
+        if row is None:
             return None
-        user = db.session.get(User, int(user_id))
-        if user is None or not hmac.compare_digest(user.session_token, token):
-            return None  # the account ended its sessions (new password, deactivated) since this cookie was made
-        return user
+        sessions.record_activity(row)
+        row.user.sign_in_session = row
+        return row.user
 
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

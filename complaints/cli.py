@@ -11,7 +11,7 @@ from complaints.extensions import db
 from complaints.models import CaseEvent, Office, Region, Role, ServiceUnit
 from complaints.services.accounts.users import AccountError, create_staff_user
 from complaints.services.casework.history import verify_history
-from complaints.services.seeding.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_data
+from complaints.services.seeding.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_demo_data
 from complaints.services.seeding.reference import seed_reference_data
 
 
@@ -29,6 +29,9 @@ def seed_command(demo: bool) -> None:
         click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for account in DEMO_ACCOUNTS:
             click.echo(f"  {account.role.value:<11} {account.email:<42} {account.reach}")
+        click.echo(
+            f"Ombudsman staff also give a code: authenticator key {DEMO_TOTP_SECRET}, or `flask users demo-code`."
+        )
 
 
 users_cli = AppGroup("users", help="Manage staff accounts.")
@@ -64,6 +67,16 @@ def create_user_command(email, full_name, role, office_code, region_code, unit_i
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"Created {user.role.value} account {user.email} (id {user.id}).")
+
+
+@users_cli.command("demo-code")
+def demo_code_command() -> None:
+    """The demo staff's current sign-in code (the published demo key; refused in production)."""
+    import pyotp
+
+    if current_app.config["APP_ENV"] == "production":
+        raise click.ClickException("There are no demo accounts in production.")
+    click.echo(pyotp.TOTP(DEMO_TOTP_SECRET).now())
 
 
 @click.command("import-assessments")

@@ -128,6 +128,23 @@ class BaseConfig:
         self.LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
         self.REGISTER_RATE_LIMIT = env("REGISTER_RATE_LIMIT", "5 per minute;30 per day")
 
+        # Sign-in sessions live on the server (sign_in_sessions) and end after a time without use (idle) or a time
+        # since sign-in (absolute), whichever comes first; "Keep me signed in" keeps the cookie across browser
+        # restarts, never past the absolute end. Staff sign in with two factors and see reporters' identities: the
+        # limits of NIST SP 800-63B (2017) §4.2.3 for that level (AAL2: 30 minutes idle, 12 hours in all).
+        # Citizens, one factor (AAL1, §4.1.3): 30 days in all; a week idle is our choice (the standard sets none).
+        self.STAFF_SESSION_IDLE_MINUTES = int(env("STAFF_SESSION_IDLE_MINUTES", "30"))
+        self.STAFF_SESSION_HOURS = int(env("STAFF_SESSION_HOURS", "12"))
+        self.CITIZEN_SESSION_IDLE_DAYS = int(env("CITIZEN_SESSION_IDLE_DAYS", "7"))
+        self.CITIZEN_SESSION_DAYS = int(env("CITIZEN_SESSION_DAYS", "30"))
+        #: Officers, supervisors and administrators must sign in with an authenticator app's code (unit heads and
+        #: liaisons may). Only tests turn it off; production refuses to start without it.
+        self.TWO_FACTOR_REQUIRED = env("TWO_FACTOR_REQUIRED", "1") != "0"
+        #: Minutes between the password and the code before the half-done sign-in lapses.
+        self.TWO_FACTOR_PENDING_MINUTES = int(env("TWO_FACTOR_PENDING_MINUTES", "5"))
+        #: Hours a report opened with its access key stays open in that browser (unless closed there before).
+        self.REPORT_ACCESS_HOURS = int(env("REPORT_ACCESS_HOURS", "24"))
+
         # E-mail: written to the log unless an SMTP server is configured.
         self.MAIL_SERVER = env("MAIL_SERVER")
         self.MAIL_PORT = int(env("MAIL_PORT", "25"))
@@ -200,6 +217,8 @@ class TestingConfig(BaseConfig):
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.CELERY = {**self.CELERY, "broker_url": "memory://", "result_backend": None, "task_always_eager": True}
         self.MAIL_SERVER = None
+        #: Most tests sign staff in with a password alone; tests/test_two_factor.py turns this on to prove it.
+        self.TWO_FACTOR_REQUIRED = False
 
 
 class ProductionConfig(BaseConfig):
@@ -218,6 +237,8 @@ class ProductionConfig(BaseConfig):
             raise RuntimeError("Production runs on PostgreSQL: DATABASE_URL must be a postgresql:// URL")
         if self.SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(self.SECRET_KEY) < 32:
             raise RuntimeError("SECRET_KEY must be a random value of at least 32 characters")
+        if not self.TWO_FACTOR_REQUIRED:
+            raise RuntimeError("Production refuses TWO_FACTOR_REQUIRED=0: Ombudsman staff sign in with two factors")
 
 
 CONFIGS = {

@@ -29,7 +29,7 @@ from complaints.models.compliance import (
 from complaints.models.history import CaseEvent
 from complaints.models.interfaces import ApiClient, ApiToken
 from complaints.models.outbox import OutboxMessage, OutboxStatus
-from complaints.models.people import OMBUDSMAN_ROLES, STAFF_ROLES, Role, User, user_units
+from complaints.models.people import OMBUDSMAN_ROLES, STAFF_ROLES, TWO_FACTOR_ROLES, Role, User, user_units
 from complaints.models.places import (
     Agreement,
     AgreementKind,
@@ -43,6 +43,7 @@ from complaints.models.places import (
 )
 from complaints.models.portal import DigestSent, JointReview, SubmissionKind, UnitSubmission
 from complaints.models.reference import ClosureReason, MaladministrationForm, SubstanceArea
+from complaints.models.sessions import EndReason, RecoveryCode, ReportAccess, SignInSession
 from complaints.models.workflow import (
     Addressee,
     ClarificationRequest,
@@ -103,6 +104,11 @@ __all__ = [
     "ReporterIdentity",
     "UploadType",
     "STAFF_ROLES",
+    "TWO_FACTOR_ROLES",
+    "EndReason",
+    "RecoveryCode",
+    "ReportAccess",
+    "SignInSession",
     "Agreement",
     "AgreementKind",
     "ClosureReason",

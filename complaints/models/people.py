@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import enum
-import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash
 
@@ -31,8 +30,9 @@ OMBUDSMAN_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.ADMIN})
 STAFF_ROLES = frozenset(Role) - {Role.CITIZEN}
 
 
-def new_session_token() -> str:
-    return secrets.token_hex(16)
+#: Roles that must sign in with a second factor (issue 12): they see reporters' identities or run the service.
+#: Unit heads and liaisons may turn it on.
+TWO_FACTOR_ROLES = OMBUDSMAN_ROLES
 
 
 user_units = Table(
@@ -70,9 +70,12 @@ class User(UserMixin, db.Model):
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: Part of every session and "remember me" cookie: a new value signs out every device (password change,
-    #: deactivation), since signed cookie sessions cannot otherwise be revoked.
-    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
+    #: The authenticator app's TOTP secret, encrypted with a key derived from SECRET_KEY (two_factor.py); set at
+    #: the start of enrolment, in force once ``totp_enabled_at`` is set.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The last 30-second step whose code was accepted: a code is never accepted twice (replay).
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     #: When the owner proved the address is theirs; complaints filed with it are then linked to the account.
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -82,11 +85,22 @@ class User(UserMixin, db.Model):
         secondary=user_units, back_populates="heads", order_by="ServiceUnit.id"
     )
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+    #: The secret of the sign-in session this request runs in (set at sign-in and by the user loader; never
+    #: stored): Flask-Login keeps it in the session and "remember me" cookies.
+    session_secret = None
+    #: That session's row (SignInSession), set by the user loader.
+    sign_in_session = None
 
-    def end_all_sessions(self) -> None:
-        self.session_token = new_session_token()
+    def get_id(self) -> str | None:
+        return self.session_secret
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_enabled_at is not None
+
+    @property
+    def two_factor_required(self) -> bool:
+        return self.role in TWO_FACTOR_ROLES
 
     # Flask-Login asks this; a deactivated account cannot sign in and is signed out on its next request.
     @property

@@ -31,7 +31,7 @@ from complaints.models import (
 )
 from complaints.pages import INVALID, committing, form_status
 from complaints.security import page_number
-from complaints.services.accounts import api_tokens
+from complaints.services.accounts import api_tokens, two_factor
 from complaints.services.accounts.users import AccountError, create_staff_user, set_active, set_reach
 from complaints.services.compliance import classification
 from complaints.services.compliance.assessment_import import import_assessments
@@ -114,6 +114,21 @@ def edit_user(user_id: int):
             flash(_("Account %(email)s saved.", email=user.email), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_edit.html", form=form, user=user), form_status()
+
+
+@bp.post("/pengguna/<int:user_id>/dua-langkah/reset")
+@require_role("admin")
+def reset_two_factor(user_id: int):
+    """A lost phone with no recovery code left: the owner sets two-step sign-in up again at the next sign-in."""
+    user = db.session.get(User, user_id) or abort(404)
+    with committing(refusals=(two_factor.TwoFactorError,)) as change:
+        two_factor.reset(user, by=current_user)
+    if change.committed:
+        flash(
+            _("Two-step sign-in of %(email)s is reset, and the account is signed out everywhere.", email=user.email),
+            "success",
+        )
+    return redirect(url_for("admin.edit_user", user_id=user.id), code=303)
 
 
 # --- service units --------------------------------------------------------------------------------------------

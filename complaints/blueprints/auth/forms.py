@@ -53,3 +53,16 @@ class ResetPasswordForm(BaseForm):
         ],
         render_kw={"autocomplete": "new-password", "maxlength": 128},
     )
+
+
+class CodeForm(BaseForm):
+    """A code from the authenticator app (or, where accepted, a recovery code)."""
+
+    code = StringField(
+        _l("Code from the app"),
+        validators=[
+            DataRequired(message=_l("Enter the 6-digit code from your authenticator app, or a recovery code.")),
+            Length(max=40, message=_l("Use at most 40 characters.")),
+        ],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "maxlength": 40, "autofocus": True},
+    )

@@ -22,7 +22,8 @@ from complaints.services.intake import filing, reporter_actions, tracking
 from complaints.services.intake.receipts import receipt_pdf
 from complaints.services.places.working_days import DEFAULT_TIMEZONE, office_today
 
-UNLOCKED = "unlocked_complaints"
+#: [complaint id, access secret] pairs: what this browser opened with an access key (checked on the server).
+OPENED = "opened_reports"
 JUST_FILED = "just_filed"
 
 
@@ -34,14 +35,26 @@ def _tracking_limit() -> str:
     return current_app.config["TRACKING_RATE_LIMIT"]
 
 
+def _opened() -> list[list]:
+    return [pair for pair in session.get(OPENED, []) if isinstance(pair, list) and len(pair) == 2]
+
+
 def _unlocked_ids() -> set[int]:
-    return set(session.get(UNLOCKED, []))
+    return tracking.opened_reports([str(secret) for _id, secret in _opened()])
 
 
-def _unlock(complaint_id: int) -> None:
+def _unlock(complaint) -> None:
+    """Open the report in this browser (committed here: the redirect that follows needs it)."""
+    secret = tracking.grant_access(complaint)
+    db.session.commit()
     # The most recent 20 are enough for anyone following their own reports in one browser session.
-    ids = [i for i in session.get(UNLOCKED, []) if i != complaint_id][-19:] + [complaint_id]
-    session[UNLOCKED] = ids
+    session[OPENED] = [pair for pair in _opened() if pair[0] != complaint.id][-19:] + [[complaint.id, secret]]
+
+
+def close_opened_reports() -> None:
+    """Signing out: the reports this browser opened with an access key close too (the caller commits)."""
+    tracking.close_access([str(secret) for _id, secret in _opened()])
+    session.pop(OPENED, None)
 
 
 def _own_complaint_or_404(number: str):
@@ -72,7 +85,7 @@ def _filing_attempt_limit() -> str:
 
 
 def _to_receipt(complaint):
-    _unlock(complaint.id)
+    _unlock(complaint)
     return redirect(url_for("reports.receipt", number=complaint.tracking_number))
 
 
@@ -159,7 +172,7 @@ def track():
     if form.validate_on_submit():
         complaint = tracking.unlock(form.tracking_number.data, form.access_key.data)
         if complaint is not None:
-            _unlock(complaint.id)
+            _unlock(complaint)
             return redirect(url_for("reports.status", number=complaint.tracking_number))
         form.access_key.errors.append(_("No report matches this tracking number and access key."))
     return render_template("reports/track_form.html", form=form), form_status()
@@ -271,7 +284,10 @@ def rate(number: str):
 def lock(number: str):
     """Forget on this device a report opened with its access key (a shared computer)."""
     complaint = _own_complaint_or_404(number)
-    session[UNLOCKED] = [i for i in session.get(UNLOCKED, []) if i != complaint.id]
+    mine = [pair for pair in _opened() if pair[0] == complaint.id]
+    tracking.close_access([str(secret) for _id, secret in mine], complaint)
+    db.session.commit()
+    session[OPENED] = [pair for pair in _opened() if pair[0] != complaint.id]
     flash(_("The report is closed on this device. Open it again with its tracking number and access key."), "info")
     return redirect(url_for("reports.track"))
 

@@ -14,8 +14,9 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from complaints.extensions import db
-from complaints.models import Agreement, Office, Region, Role, ServiceUnit, User
+from complaints.models import Agreement, EndReason, Office, Region, Role, ServiceUnit, User
 from complaints.models.types import utcnow
+from complaints.services.accounts import sessions
 from complaints.services.core.errors import RuleError
 from complaints.services.core.links import external_url
 
@@ -173,24 +174,25 @@ def set_active(user: User, active: bool, *, by: User) -> None:
     if user.id == by.id and not active:
         raise AccountError(_l("You cannot deactivate your own account."), "active")
     if user.active and not active:
-        _sign_out_everywhere(user)
+        _sign_out_everywhere(user, EndReason.DEACTIVATED)
     user.active = active
 
 
-def _sign_out_everywhere(user: User) -> None:
+def _sign_out_everywhere(user: User, reason: EndReason) -> None:
     """Every session ends and every API token is revoked: what a thief copied stops working."""
     from complaints.services.accounts.api_tokens import revoke_all_tokens
 
-    user.end_all_sessions()
+    sessions.end_all(user, reason)
     revoke_all_tokens(user)
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
-    """A new password also ends every other session of the account and revokes its API tokens."""
+    """A new password ends every session of the account (the caller starts a new one for the device it came from)
+    and revokes its API tokens."""
     if not user.check_password(current_password):
         raise AccountError(_l("The current password is not correct."), "current_password")
     set_password(user, new_password)
-    _sign_out_everywhere(user)
+    _sign_out_everywhere(user, EndReason.PASSWORD_CHANGED)
 
 
 #: A confirmation link is valid this long (seconds).
@@ -296,6 +298,6 @@ def reset_password(token: str, new_password: str) -> User:
     if user is None or not user.active or data.get("fp") != _password_fingerprint(user):
         raise AccountError(_l("This link is not valid any more: it has been used, or the password has changed."))
     set_password(user, new_password)
-    _sign_out_everywhere(user)
+    _sign_out_everywhere(user, EndReason.PASSWORD_CHANGED)
     _confirm_address(user)
     return user

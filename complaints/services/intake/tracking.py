@@ -5,13 +5,26 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from complaints.extensions import db
-from complaints.models import Actor, CaseEvent, CaseStatus, Clock, Complaint, FinalReport, ReporterIdentity, User
+from complaints.models import (
+    Actor,
+    CaseEvent,
+    CaseStatus,
+    Clock,
+    Complaint,
+    FinalReport,
+    ReportAccess,
+    ReporterIdentity,
+    User,
+)
+from complaints.models.types import utcnow
+from complaints.services.accounts.sessions import digest, new_secret
 from complaints.services.casework import clocks
 from complaints.services.intake.filing import access_key_matches, format_tracking_number, normalise_code
 
@@ -94,6 +107,41 @@ def unlock(number: str, key: str) -> Complaint | None:
     if complaint is None or not access_key_matches(complaint, key):
         return None
     return complaint
+
+
+def grant_access(complaint: Complaint) -> str:
+    """The reporter proved the access key (or just filed): a secret for this browser's cookie that opens the report
+    until it is closed on this device or ``REPORT_ACCESS_HOURS`` pass. Only its hash is stored. Flushes."""
+    secret = new_secret()
+    db.session.add(ReportAccess(complaint_id=complaint.id, secret_hash=digest(secret)))
+    db.session.flush()
+    return secret
+
+
+def _open_accesses(secrets: list[str]):
+    oldest = utcnow() - timedelta(hours=current_app.config["REPORT_ACCESS_HOURS"])
+    return (
+        ReportAccess.secret_hash.in_([digest(secret) for secret in secrets if len(secret) <= 100]),
+        ReportAccess.ended_at.is_(None),
+        ReportAccess.created_at > oldest,
+    )
+
+
+def opened_reports(secrets: list[str]) -> set[int]:
+    """The complaints that these access secrets (one browser's) still open."""
+    if not secrets:
+        return set()
+    return set(db.session.scalars(select(ReportAccess.complaint_id).where(*_open_accesses(secrets))))
+
+
+def close_access(secrets: list[str], complaint: Complaint | None = None) -> None:
+    """End the accesses these secrets hold (to one complaint, or all): no copy of the cookie opens it again."""
+    if not secrets:
+        return
+    query = update(ReportAccess).where(*_open_accesses(secrets))
+    if complaint is not None:
+        query = query.where(ReportAccess.complaint_id == complaint.id)
+    db.session.execute(query.values(ended_at=utcnow()))
 
 
 def complaints_of(user: User) -> list[Complaint]:

@@ -20,6 +20,7 @@ from complaints.models import (
     UploadType,
     User,
 )
+from complaints.services.accounts import two_factor
 from complaints.services.accounts.users import create_staff_user, register_citizen
 from complaints.services.places.working_days import office_today
 from complaints.services.seeding.reference import SeedReport, seed_reference_data
@@ -35,6 +36,9 @@ class DemoAccount:
 
 #: One account per role, all with the same password; listed in the README. Never loaded in production.
 DEMO_PASSWORD = "demo-sultra-2026"
+#: The demo's Ombudsman staff sign in with two steps like real staff, all with this authenticator key (README):
+#: add it to an app, or print the current code with ``flask users demo-code``. Public, like the password.
+DEMO_TOTP_SECRET = "OMBUDSMANDEMOSULTRAKENDARI234567"  # noqa: S105 (demo data, published)
 KENDARI = "74.71"
 DEMO_ACCOUNTS = (
     DemoAccount("admin.demo@example.org", Role.ADMIN, "Admin Demo", "office KDI"),
@@ -77,6 +81,8 @@ def seed_demo_data() -> SeedReport:
             if account.role is Role.LIAISON:
                 for agreement in kendari.agreements:
                     agreement.liaisons.append(user)
+            if user.two_factor_required:
+                two_factor.enable_known_secret(user, DEMO_TOTP_SECRET)
         report["demo accounts"] += 1
     db.session.flush()
     _seed_demo_complaint(report, disdukcapil)
