@@ -15,4 +15,8 @@ that test):
 - ``portal.inbox.send_digests``: one liaison's digest and its once-a-day row commit together.
 - ``portal.joint_reviews.build_quarterly_reviews``: each agreement's review commits on its own.
 - ``compliance.region_report.run_job``: each stage's progress commits, so the waiting page can show it.
+
+One service writes outside the request's transaction without calling ``commit()``: ``accounts.sessions.
+record_activity`` moves a sign-in session's "last seen" time on (every few minutes) in a short transaction of its own,
+since it runs while the user is loaded, before the request's own work, which it must never commit halfway.
 """
