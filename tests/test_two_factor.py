@@ -230,3 +230,20 @@ def test_a_secret_unreadable_after_a_key_change_is_refused_not_a_500(app_ctx, se
     officer.totp_secret, officer.totp_enabled_at = "not-a-fernet-token", datetime.now(UTC)
     with pytest.raises(two_factor.TwoFactorError):
         two_factor.accept_code(officer, "123456")
+
+
+def test_a_password_reset_by_e_mail_does_not_skip_the_code(app, client, seeded, enforced):
+    from complaints.models import OutboxMessage
+
+    officer, secret, _codes = enrolled_officer(client)
+    client.post("/lupa-kata-sandi", data={"email": officer.email})
+    reset = re.search(
+        r"/atur-kata-sandi/\S+",
+        db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "password_reset")).body,
+    ).group(0)
+    done = client.post(reset, data={"password": "owners-new-pass", "confirm": "owners-new-pass"})
+    assert signs_in_again(done) and signs_in_again(client.get("/kasus"))
+    response = client.post("/masuk", data={"email": officer.email, "password": "owners-new-pass"})
+    assert response.headers["Location"] == "/masuk/kode"
+    assert client.post("/masuk/kode", data={"code": app_code(secret, 1)}).status_code == 302
+    assert client.get("/kasus").status_code == 200

@@ -149,7 +149,8 @@ def registered():
 @signed_in
 def logout():
     # The session ends on the server: a copy of this browser's cookies opens nothing any more.
-    sessions.end(current_user.sign_in_session, EndReason.SIGNED_OUT)
+    if current_user.sign_in_session is not None:
+        sessions.end(current_user.sign_in_session, EndReason.SIGNED_OUT)
     close_opened_reports()
     db.session.commit()
     logout_user()
@@ -210,10 +211,12 @@ SET_UP_ENDPOINTS = frozenset({"account.two_factor_setup", "account.confirm_two_f
 @bp.before_app_request
 def require_two_factor_set_up():
     """Ombudsman staff set up their authenticator app before anything else that needs an account."""
-    if request.endpoint in SET_UP_ENDPOINTS or not current_user.is_authenticated:
+    if request.endpoint in SET_UP_ENDPOINTS:
         return None
     view = current_app.view_functions.get(request.endpoint or "")
-    if access_rule_of(view) not in {"signed_in", "roles"} or not two_factor.must_enrol(current_user):
+    if access_rule_of(view) not in {"signed_in", "roles"}:  # public pages and the token API: nothing to guard
+        return None
+    if not current_user.is_authenticated or not two_factor.must_enrol(current_user):
         return None
     flash(_("Set up two-step sign-in first: your role needs it."), "warning")
     return redirect(url_for("account.two_factor_setup"))
