@@ -49,7 +49,7 @@ class SignInSession(db.Model):
     #: The password was right and the second factor is still awaited: such a session opens nothing.
     awaiting_code: Mapped[bool] = mapped_column(default=False)
     failed_codes: Mapped[int] = mapped_column(default=0)
-    #: "Firefox on Windows": enough to recognise a device, not a fingerprint.
+    #: "Firefox · Windows": enough to recognise a device, not a fingerprint.
     device: Mapped[str] = mapped_column(String(80))
     ip_address: Mapped[str | None] = mapped_column(String(45))
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -57,7 +57,7 @@ _SYSTEMS = (
 
 
 def describe_device(user_agent: str) -> str:
-    """A short name for the device a person recognises ("Firefox on Windows"); the raw string is not kept."""
+    """A short name for the device a person recognises ("Firefox · Windows"); the raw string is not kept."""
     browser = next((name for mark, name in _BROWSERS if mark in user_agent), None)
     system = next((name for mark, name in _SYSTEMS if mark in user_agent), None)
     if browser and system:
