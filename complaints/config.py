@@ -48,6 +48,13 @@ class BaseConfig:
     MAX_FORM_MEMORY_SIZE = 500 * 1024
 
     RATELIMIT_HEADERS_ENABLED = True
+    # If the limits' Redis fails, each process counts the same limits in its own memory (per process rather than
+    # shared, better than none) and returns to Redis once it answers a PING (Flask-Limiter tries after 1, 2, 4 ... 32
+    # seconds, then every 1 to 32 again); any other error of the limiter is logged, never a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    #: Seconds a dead or silent Redis may hold a request, per call (an answer on the same network takes a millisecond).
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 
     #: Attachments per submission and bytes per file (issue: up to 5 files of up to 10 MB; PDF, JPEG, PNG), and
     #: at most this many files on one case in all (documents supplied later included).
@@ -100,6 +107,8 @@ class BaseConfig:
                 "interval_step": 0.2,
                 "interval_max": 0.5,
                 "socket_connect_timeout": 2,
+                # A broker that accepts the connection and never answers would otherwise hold a request forever.
+                "socket_timeout": 2,
             },
             "task_default_queue": env("CELERY_QUEUE", "celery"),
             "beat_schedule": {
