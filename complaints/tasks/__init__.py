@@ -79,8 +79,7 @@ def hand_over(name: str, *args) -> bool:
 
 def _hand_over_pending(session: Session) -> None:
     for name, args in take_pending(session):
-        if not hand_over(name, *args):
-            return  # the broker is down: the rest would wait on it too
+        hand_over(name, *args)
 
 
 def _forget_pending(session: Session, previous_transaction) -> None:
