@@ -176,6 +176,8 @@ def test_a_silent_redis_holds_a_request_only_briefly(database_url, seeded, silen
     assert [file_complaint(client, email=f"w{n}@example.org").status_code for n in range(2)] == [302, 302]
     assert broker.accepted == tried, "the broker was tried again while it was known to be silent"
     assert outbox_statuses() == {OutboxStatus.PENDING: 3}
+    health = client.get("/healthz")
+    assert (health.status_code, health.get_json()["broker"]) == (503, "unavailable")
 
 
 # --- the campaign: a redis-server of the test's own, stopped during 200 filings and started again ---------------
