@@ -49,8 +49,8 @@ class BaseConfig:
 
     RATELIMIT_HEADERS_ENABLED = True
     # If the limits' Redis fails, each process counts the same limits in its own memory (per process rather than
-    # shared, better than none) and returns to Redis once it answers a PING (Flask-Limiter tries after 1, 2, 4 ... 32
-    # seconds, then every 1 to 32 again); any other error of the limiter is logged, never a 500.
+    # shared: looser, never absent) and goes back to Redis once it answers a PING, tried after 1, 2, 4 ... 32 s in a
+    # cycle. Whatever else fails in the limiter is logged and the request served: never a 500.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     #: Seconds a dead or silent Redis may hold a request, per call (an answer on the same network takes a millisecond).
