@@ -31,6 +31,7 @@ from tests.conftest import SuiteConfig, app_with_broker, service_unavailable
 from tests.filing import file_complaint
 from tests.smtp import free_port
 from tests.test_notifications_integration import wait_until
+from tests.test_open311 import post as open311_post
 
 
 def production_like(database_url: str, redis_url: str, **overrides):
@@ -81,6 +82,14 @@ def test_tracking_answers_while_redis_is_down(database_url, client, seeded):
     assert down.post("/lacak", data={"tracking_number": filed["number"], "access_key": "salah"}).status_code == 422
     tracked = down.post("/lacak", data={"tracking_number": filed["number"], "access_key": filed["key"]})
     assert tracked.status_code == 302
+
+
+def test_an_application_files_through_open311_while_redis_is_down(database_url, seeded):
+    api_key = api_tokens.create_client("Meja Pengaduan", "it@example.org", by=factories.user(Role.ADMIN))[1]
+    db.session.commit()
+    response = open311_post(production_like(database_url, dead_redis_url()).test_client(), api_key)
+    assert response.status_code == 201
+    assert db.session.scalar(select(OutboxMessage.status)) is OutboxStatus.PENDING
 
 
 def test_limits_still_hold_per_process_while_redis_is_down(database_url, seeded):
