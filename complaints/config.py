@@ -48,6 +48,13 @@ class BaseConfig:
     MAX_FORM_MEMORY_SIZE = 500 * 1024
 
     RATELIMIT_HEADERS_ENABLED = True
+    # If the limits' Redis fails, each process counts the same limits in its own memory (per process rather than
+    # shared: looser, never absent) and goes back to Redis once it answers a PING, tried after 1, 2, 4 ... 32 s in a
+    # cycle. Whatever else fails in the limiter is logged and the request served: never a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    #: Seconds a dead or silent Redis may hold a request, per call (an answer on the same network takes a millisecond).
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 
     #: Attachments per submission and bytes per file (issue: up to 5 files of up to 10 MB; PDF, JPEG, PNG), and
     #: at most this many files on one case in all (documents supplied later included).
@@ -100,6 +107,8 @@ class BaseConfig:
                 "interval_step": 0.2,
                 "interval_max": 0.5,
                 "socket_connect_timeout": 2,
+                # A broker that accepts the connection and never answers would otherwise hold a request forever.
+                "socket_timeout": 2,
             },
             "task_default_queue": env("CELERY_QUEUE", "celery"),
             "beat_schedule": {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -113,15 +113,18 @@ def handle_http_error(error: HTTPException):
 def _retry_after_minutes(error: HTTPException) -> int | None:
     """How long until the limit that was hit lets the visitor try again (the window of that limit)."""
     current = limiter.current_limit
-    if current is None or not current.reset_at:
+    try:
+        reset_at = current.reset_at if current is not None else None
+    except Exception:  # noqa: BLE001 (the limits' storage failed since the check: the page without the minutes)
+        current_app.logger.warning("Rate-limit storage unavailable for the retry time", exc_info=True)
         return None
-    return max(1, math.ceil((current.reset_at - time.time()) / 60))
+    if not reset_at:
+        return None
+    return max(1, math.ceil((reset_at - time.time()) / 60))
 
 
 def handle_unexpected_error(error: Exception):
     """Anything that is not an HTTP error is a bug: log it with its traceback, undo the transaction, show 500."""
-    from flask import current_app
-
     propagate = current_app.config.get("PROPAGATE_EXCEPTIONS")
     if propagate or (propagate is None and (current_app.testing or current_app.debug)):
         raise error  # tests and the debugger see the real traceback

@@ -209,6 +209,11 @@ def writes_from_other_processes(request) -> bool:
     return "celery_worker" in request.fixturenames or "database_url" in inspect.signature(request.function).parameters
 
 
+#: What the one Flask-Limiter of the process keeps from the last app bound to it: its storage, and whether that storage
+#: failed and limits are counted in the in-memory fallback.
+LIMITER_STATE = ("_storage", "_limiter", "_storage_dead", "_fallback_storage", "_fallback_limiter")
+
+
 @pytest.fixture(autouse=True)
 def _clean_state(request):
     """Each test starts from the state it asks for and fresh rate-limit counters."""
@@ -220,9 +225,10 @@ def _clean_state(request):
                 state.clean(everything=True)
     # Flask-Limiter keeps one storage per process, rebound by every create_app(); tests that build other apps
     # (production config, Redis) must not leave the suite's app counting in their storage.
-    storage, strategy = limiter._storage, limiter._limiter
+    kept = {name: getattr(limiter, name, None) for name in LIMITER_STATE}
     yield
-    limiter._storage, limiter._limiter = storage, strategy
+    for name, value in kept.items():
+        setattr(limiter, name, value)
     if not uses_database:
         return
     app = request.getfixturevalue("app")

@@ -5,6 +5,7 @@ Tasks are thin: they take ids, never ORM objects, and call a service. The worker
 """
 
 import importlib
+import time
 
 from celery import Celery, Task
 from flask import Flask
@@ -29,6 +30,7 @@ def celery_init_app(app: Flask) -> Celery:
                 return self.run(*args, **kwargs)
 
     celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.broker_paused_until = 0.0  # see hand_over
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.set_default()
     # Task modules register themselves on import: import them here, so that the web process and the worker know
@@ -48,19 +50,28 @@ def own_task(name: str):
     return current_app.extensions["celery"].tasks[name]
 
 
+#: After the broker failed, this process hands nothing over for this many seconds: a broker that is down, or silent
+#: (black-holed), would otherwise hold every request for its timeouts. What was not queued is caught up anyway.
+BROKER_PAUSE_SECONDS = 10.0
+
+
 def hand_over(name: str, *args) -> bool:
     """Queue the task after a commit, or run it here when Celery is eager (no broker: apply_async would still try to
     open one). A broker that is down is logged and answered False, never raised: the change is committed, and the
-    caller's periodic job or page catches up."""
+    caller's periodic job (the outbox relay, the figures' refresh) or page catches up."""
     from flask import current_app
 
+    celery_app = current_app.extensions["celery"]
     task = own_task(name)
-    if current_app.extensions["celery"].conf.task_always_eager:
+    if celery_app.conf.task_always_eager:
         task.apply(args=list(args))
         return True
+    if time.monotonic() < celery_app.broker_paused_until:
+        return False
     try:
         task.apply_async(args=list(args), retry=False)
     except Exception as exc:  # noqa: BLE001 (kombu raises many kinds; all mean "later")
+        celery_app.broker_paused_until = time.monotonic() + BROKER_PAUSE_SECONDS
         current_app.logger.warning("Task %s%r not queued now (%s)", name, args, exc)
         return False
     return True
