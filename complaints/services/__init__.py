@@ -15,4 +15,6 @@ that test):
 - ``portal.inbox.send_digests``: one liaison's digest and its once-a-day row commit together.
 - ``portal.joint_reviews.build_quarterly_reviews``: each agreement's review commits on its own.
 - ``compliance.region_report.run_job``: each stage's progress commits, so the waiting page can show it.
+- ``privacy.retention.apply_retention``: each batch of anonymised reporters (and their deleted identity documents)
+  commits on its own, so a long first run keeps what it did if it stops, and never holds every case's lock at once.
 """
