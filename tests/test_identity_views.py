@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import Engine, event, func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from complaints.extensions import db
@@ -52,6 +52,24 @@ def test_the_case_page_writes_one_row_with_who_when_what_and_through_what(client
     assert before - timedelta(seconds=5) <= view.viewed_at <= utcnow()
     client.get(f"/kasus/{case.id}")
     assert len(views()) == 2  # every showing, not the first only
+
+
+def test_recording_costs_the_page_one_insert(client, world):
+    staff, case = world
+    factories.login(client, staff.examiner)
+    client.get(f"/kasus/{case.id}")  # the session's own writes (sign-in bookkeeping) out of the way
+    writes = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            writes.append(statement.split("(")[0].strip())
+
+    event.listen(Engine, "before_cursor_execute", note)
+    try:
+        assert client.get(f"/kasus/{case.id}").status_code == 200
+    finally:
+        event.remove(Engine, "before_cursor_execute", note)
+    assert writes == ["INSERT INTO identity_views"]
 
 
 def test_the_id_card_download_and_the_api_answer_are_recorded(client, world):
