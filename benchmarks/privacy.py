@@ -55,9 +55,10 @@ FROM complaints
 """
 PASSWORD = "bench-password"  # noqa: S105 (a throwaway database's account)
 VIEWS = """
-INSERT INTO identity_views (viewed_at, user_id, complaint_id, shown, channel)
+INSERT INTO identity_views (viewed_at, user_id, complaint_id, office_id, shown, channel)
 SELECT timestamptz '2025-01-01 00:00+00' + g * interval '20 seconds',
-    (ARRAY[:officer, :supervisor])[1 + g % 2], 1 + g % :complaints, 'identity', 'page'
+    (ARRAY[:officer, :supervisor])[1 + g % 2], 1 + g % :complaints, (SELECT id FROM offices LIMIT 1), 'identity',
+    'page'
 FROM generate_series(1, :n) AS g
 """
 

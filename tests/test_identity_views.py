@@ -10,10 +10,18 @@ from sqlalchemy import Engine, event, func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from complaints.extensions import db
-from complaints.models import AttachmentKind, ClarificationRequest, IdentityView, Role
+from complaints.models import (
+    AttachmentKind,
+    ClarificationRequest,
+    IdentityChannel,
+    IdentityShown,
+    IdentityView,
+    Role,
+)
 from complaints.models.types import utcnow
 from complaints.services.accounts import api_tokens
 from complaints.services.casework import examination
+from complaints.services.privacy import identity_views
 from tests import factories
 from tests.casework import Staff
 from tests.filing import filed_against, kendari_disdukcapil
@@ -48,7 +56,7 @@ def test_the_case_page_writes_one_row_with_who_when_what_and_through_what(client
     assert page.status_code == 200 and case.reporter.nik in page.get_data(as_text=True)
     [view] = views()
     assert (view.user_id, view.complaint_id) == (staff.examiner.id, case.id)
-    assert (view.shown.value, view.channel.value) == ("identity", "page")
+    assert (view.shown.value, view.channel.value, view.office_id) == ("identity", "page", case.office_id)
     assert before - timedelta(seconds=5) <= view.viewed_at <= utcnow()
     client.get(f"/kasus/{case.id}")
     assert len(views()) == 2  # every showing, not the first only
@@ -163,13 +171,15 @@ def test_bad_filters_are_a_400_with_the_reason(client, world, args):
 def test_the_office_record_is_paginated(app, client, world):
     staff, case = world
     for _ in range(55):
-        db.session.add(IdentityView(user_id=staff.examiner.id, complaint_id=case.id, shown="identity", channel="page"))
+        identity_views.record(staff.examiner, case, IdentityShown.IDENTITY, IdentityChannel.PAGE)
     db.session.commit()
     factories.login(client, staff.supervisor)
     first = client.get("/kasus/akses-identitas").get_data(as_text=True)
     second = client.get("/kasus/akses-identitas?page=2").get_data(as_text=True)
     assert first.count('<td class="font-monospace">') == 50 and second.count('<td class="font-monospace">') == 5
-    assert client.get(f"/kasus/{case.id}/riwayat-identitas?page=2").status_code == 200
+    assert "page=2" in first and "page=3" not in second  # a next page only where there is one
+    per_case = client.get(f"/kasus/{case.id}/riwayat-identitas?page=2").get_data(as_text=True)
+    assert per_case.count("<tr>") == 1 + 5 and f"/kasus/{case.id}/riwayat-identitas?page=1" in per_case
 
 
 def test_only_supervisors_read_the_record(app, world, people):

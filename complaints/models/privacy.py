@@ -43,14 +43,20 @@ class IdentityView(db.Model):
     __table_args__ = (
         one_of("shown", IdentityShown),
         one_of("channel", IdentityChannel),
-        # The case's page lists its views newest first; the office's list filters by date.
+        # Each list reads its newest rows first through one of these: the case's page, the office's record, and
+        # the office's record filtered by a member of staff.
         Index("ix_identity_views_complaint_id_viewed_at", "complaint_id", "viewed_at"),
+        Index("ix_identity_views_office_id_viewed_at", "office_id", "viewed_at"),
+        Index("ix_identity_views_user_id_viewed_at", "user_id", "viewed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"))
+    #: The office that held the case when it was shown (staff reach only their own office's cases, so the viewer's
+    #: office too): the office's record stays its own after a transfer.
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
     shown: Mapped[IdentityShown] = mapped_column(StrEnumType(IdentityShown, 20))
     channel: Mapped[IdentityChannel] = mapped_column(StrEnumType(IdentityChannel, 10))
 

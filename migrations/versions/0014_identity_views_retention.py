@@ -37,18 +37,20 @@ def upgrade():
     sa.Column('viewed_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('complaint_id', sa.Integer(), nullable=False),
+    sa.Column('office_id', sa.Integer(), nullable=False),
     sa.Column('shown', sa.String(length=20), nullable=False),
     sa.Column('channel', sa.String(length=10), nullable=False),
     sa.CheckConstraint("shown IN ('identity', 'contacts', 'id_card', 'power_of_attorney')", name=op.f('ck_identity_views_shown_allowed')),
     sa.CheckConstraint("channel IN ('page', 'api', 'download')", name=op.f('ck_identity_views_channel_allowed')),
     sa.ForeignKeyConstraint(['complaint_id'], ['complaints.id'], name=op.f('fk_identity_views_complaint_id_complaints')),
+    sa.ForeignKeyConstraint(['office_id'], ['offices.id'], name=op.f('fk_identity_views_office_id_offices')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_identity_views_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_identity_views'))
     )
     with op.batch_alter_table('identity_views', schema=None) as batch_op:
         batch_op.create_index('ix_identity_views_complaint_id_viewed_at', ['complaint_id', 'viewed_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_identity_views_user_id'), ['user_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_identity_views_viewed_at'), ['viewed_at'], unique=False)
+        batch_op.create_index('ix_identity_views_office_id_viewed_at', ['office_id', 'viewed_at'], unique=False)
+        batch_op.create_index('ix_identity_views_user_id_viewed_at', ['user_id', 'viewed_at'], unique=False)
     if op.get_bind().dialect.name == 'postgresql':
         op.execute(APPEND_ONLY_FUNCTION)
         op.execute(APPEND_ONLY_TRIGGER)
@@ -81,8 +83,8 @@ def downgrade():
         op.execute('DROP TRIGGER identity_views_append_only ON identity_views')
         op.execute('DROP FUNCTION identity_views_append_only()')
     with op.batch_alter_table('identity_views', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_identity_views_viewed_at'))
-        batch_op.drop_index(batch_op.f('ix_identity_views_user_id'))
+        batch_op.drop_index('ix_identity_views_user_id_viewed_at')
+        batch_op.drop_index('ix_identity_views_office_id_viewed_at')
         batch_op.drop_index('ix_identity_views_complaint_id_viewed_at')
 
     op.drop_table('identity_views')

@@ -7,7 +7,6 @@ from flask_login import current_user
 from complaints.access import require_role
 from complaints.blueprints.cases import bp
 from complaints.blueprints.cases import forms as f
-from complaints.extensions import db
 from complaints.security import page_number
 from complaints.services.casework import reach
 from complaints.services.privacy import identity_views
@@ -15,8 +14,8 @@ from complaints.services.privacy import identity_views
 PER_PAGE = 50
 
 
-def _page(query):
-    return db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
+def _page(query) -> identity_views.ViewPage:
+    return identity_views.page_of(query, page_number(), PER_PAGE)
 
 
 @bp.get("/<int:case_id>/riwayat-identitas")

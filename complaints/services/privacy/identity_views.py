@@ -50,7 +50,9 @@ def shows_identity(user: User, case: Complaint) -> bool:
 
 def record(user: User, case: Complaint, shown: IdentityShown, channel: IdentityChannel) -> None:
     """One row, inserted by the caller's commit (the answer that shows the identity)."""
-    db.session.add(IdentityView(user_id=user.id, complaint_id=case.id, shown=shown, channel=channel))
+    db.session.add(
+        IdentityView(user_id=user.id, complaint_id=case.id, office_id=case.office_id, shown=shown, channel=channel)
+    )
 
 
 def record_if_shown(user: User, case: Complaint, shown: IdentityShown, channel: IdentityChannel) -> bool:
@@ -81,19 +83,27 @@ class ViewFilters:
     case_number: str | None = None
 
 
+@dataclass
+class ViewPage:
+    """A page of the record, newest first. No total: counting a year of views would cost more than the page."""
+
+    items: list[IdentityView]
+    number: int
+    has_next: bool
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+
 def _day_start(day: date, timezone: str) -> datetime:
     return datetime.combine(day, time.min, tzinfo=ZoneInfo(timezone))
 
 
 def office_views(office: Office, filters: ViewFilters):
-    """The views of the office's cases, and those its staff made of cases now elsewhere (a transfer), newest
-    first; dates are the office's days."""
-    query = (
-        select(IdentityView)
-        .join(Complaint, Complaint.id == IdentityView.complaint_id)
-        .join(User, User.id == IdentityView.user_id)
-        .where(or_(reach.office_scope(office), User.office_id == office.id))
-    )
+    """Every showing to the office's staff, of the cases the office held then (its own record, whatever became of
+    the case later); dates are the office's days."""
+    query = select(IdentityView).where(IdentityView.office_id == office.id)
     if filters.start is not None:
         query = query.where(IdentityView.viewed_at >= _day_start(filters.start, office.timezone))
     if filters.end is not None:
@@ -102,18 +112,30 @@ def office_views(office: Office, filters: ViewFilters):
         query = query.where(IdentityView.user_id == filters.user_id)
     if filters.case_number:
         number = filters.case_number.strip().upper()
-        query = query.where(or_(Complaint.tracking_number == number, Complaint.registration_number == number))
-    return _newest_first(query)
+        cases = select(Complaint.id).where(
+            or_(Complaint.tracking_number == number, Complaint.registration_number == number)
+        )
+        query = query.where(IdentityView.complaint_id.in_(cases))
+    return query
 
 
 def case_views(case: Complaint):
-    return _newest_first(select(IdentityView).where(IdentityView.complaint_id == case.id))
+    """Every showing of the case's reporter, by whichever office held it."""
+    return select(IdentityView).where(IdentityView.complaint_id == case.id)
 
 
-def _newest_first(query):
-    return query.options(joinedload(IdentityView.user), joinedload(IdentityView.complaint)).order_by(
-        IdentityView.viewed_at.desc(), IdentityView.id.desc()
+def page_of(query, number: int, per_page: int) -> ViewPage:
+    """Page ``number`` of ``query``, newest first, read with one row more than the page to know whether another
+    follows."""
+    rows = list(
+        db.session.scalars(
+            query.options(joinedload(IdentityView.user), joinedload(IdentityView.complaint))
+            .order_by(IdentityView.viewed_at.desc(), IdentityView.id.desc())
+            .limit(per_page + 1)
+            .offset((number - 1) * per_page)
+        )
     )
+    return ViewPage(rows[:per_page], number, len(rows) > per_page)
 
 
 def office_viewers(office: Office) -> list[User]:
