@@ -129,9 +129,20 @@ def figures_refresh_command(everything: bool) -> None:
     click.echo(f"{units} units recomputed.")
 
 
+@click.command("retention")
+@with_appcontext
+def retention_command() -> None:
+    """Anonymise the reporters of cases closed longer than REPORTER_DATA_RETENTION_DAYS and delete their identity
+    documents (what beat runs every night). Safe to run again: what is done is not done twice."""
+    from complaints.services.privacy.retention import apply_retention
+
+    click.echo(apply_retention().summary() + ".")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(import_assessments_command)
     app.cli.add_command(figures_cli)
+    app.cli.add_command(retention_command)

@@ -123,6 +123,11 @@ class BaseConfig:
                 # 23:00 UTC is 07:00 in Kendari (WITA): the digest is there when the office opens.
                 "liaison-digests": {"task": "complaints.portal.digests", "schedule": crontab(hour=23, minute=0)},
                 # The first day of each quarter: the review of the quarter that ended.
+                # 19:00 UTC is 03:00 in Kendari: reporters of cases closed past retention are anonymised at night.
+                "reporter-data-retention": {
+                    "task": "complaints.privacy.retention",
+                    "schedule": crontab(hour=19, minute=0),
+                },
                 "joint-reviews": {
                     "task": "complaints.portal.quarterly_reviews",
                     "schedule": crontab(day_of_month=1, month_of_year="1,4,7,10", hour=1, minute=0),
@@ -183,6 +188,12 @@ class BaseConfig:
         #: silent; a setting so that an office can raise it). Fewer cases show their figures but no rank.
         self.PROFILE_MIN_CASES = int(env("PROFILE_MIN_CASES", "5"))
         self.UPLOAD_FOLDER = env("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+        #: Days after a case closes until its reporter is anonymised and the ID card deleted (UU 27/2022; README,
+        #: "Personal data"): five years, the usual 2 active + 3 inactive years of a complaint file, to confirm
+        #: against the Ombudsman's records retention schedule (JRA).
+        self.REPORTER_DATA_RETENTION_DAYS = int(env("REPORTER_DATA_RETENTION_DAYS", str(5 * 365 + 1)))
+        #: Cases anonymised per transaction by the retention job.
+        self.RETENTION_BATCH_SIZE = int(env("RETENTION_BATCH_SIZE", "200"))
 
         #: The address citizens use, for links in e-mails (e.g. https://pengaduan.example.go.id); required in
         #: production, where the request's own Host header is never trusted for links.

@@ -8,6 +8,8 @@ from complaints.models import (
     AttachmentKind,
     CaseKind,
     CaseStatus,
+    IdentityChannel,
+    IdentityShown,
     MaritalStatus,
     OverrideKind,
     PriorComplaintChannel,
@@ -98,6 +100,7 @@ PAYLOAD_LABELS = {
     "addressed_to": _l("To"),
     "clock": _l("Clock"),
     "response": _l("Response"),
+    "identity_documents_removed": _l("Identity documents deleted"),
 }
 
 SUBMISSION_LABELS = {
@@ -172,6 +175,19 @@ ATTACHMENT_KIND_LABELS = {
     AttachmentKind.NOTICE_RESPONSE: _l("Response to the conclusion"),
 }
 
+IDENTITY_SHOWN_LABELS = {
+    IdentityShown.IDENTITY: _l("Name, NIK, birth, contacts and address"),
+    IdentityShown.CONTACTS: _l("Name and contacts"),
+    IdentityShown.ID_CARD: _l("ID card"),
+    IdentityShown.POWER_OF_ATTORNEY: _l("Power of attorney"),
+}
+
+IDENTITY_CHANNEL_LABELS = {
+    IdentityChannel.PAGE: _l("Case page"),
+    IdentityChannel.API: _l("API"),
+    IdentityChannel.DOWNLOAD: _l("Download"),
+}
+
 #: Public timeline entries, by event type; events of other types are internal and never shown to the reporter.
 EVENT_LABELS = {
     "filed": _l("Report received"),
@@ -213,6 +229,7 @@ STAFF_EVENT_LABELS = {
     "reminder_sent": _l("Reminder sent"),
     "deadline_missed": _l("Deadline missed"),
     "second_monitoring_period": _l("Second monitoring period started"),
+    "reporter_identity_removed": _l("Reporter's identity removed (retention period over)"),
     "unit_supplement": _l("The unit sent a supplement"),
     "action_reported": _l("The unit reported on a corrective action"),
     "forwarded": _l("The liaison forwarded an item"),
@@ -255,4 +272,6 @@ def register_template_labels(app) -> None:
         STAFF_ACTOR_LABELS=STAFF_ACTOR_LABELS,
         ATTACHMENT_KIND_LABELS=ATTACHMENT_KIND_LABELS,
         EVENT_LABELS=EVENT_LABELS,
+        IDENTITY_SHOWN_LABELS=IDENTITY_SHOWN_LABELS,
+        IDENTITY_CHANNEL_LABELS=IDENTITY_CHANNEL_LABELS,
     )

@@ -24,7 +24,11 @@ _OFFICE = [
 NAVIGATION: dict[Role, list[NavItem]] = {
     Role.CITIZEN: [NavItem("reports.mine", _l("My reports"))],
     Role.OFFICER: _OFFICE,
-    Role.SUPERVISOR: [*_OFFICE, NavItem("units.reviews_index", _l("Joint reviews"))],
+    Role.SUPERVISOR: [
+        *_OFFICE,
+        NavItem("units.reviews_index", _l("Joint reviews")),
+        NavItem("cases.identity_views_index", _l("Identity access")),
+    ],
     Role.UNIT_HEAD: [NavItem("units.mine", _l("My units")), NavItem("units.record", _l("Record"))],
     Role.LIAISON: [
         NavItem("units.region", _l("My region")),

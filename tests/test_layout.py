@@ -44,6 +44,7 @@ COMMITS_PER_ITEM = {
     "portal/inbox.py",
     "portal/joint_reviews.py",
     "compliance/region_report.py",
+    "privacy/retention.py",
 }
 
 

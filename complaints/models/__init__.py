@@ -42,6 +42,7 @@ from complaints.models.places import (
     agreement_liaisons,
 )
 from complaints.models.portal import DigestSent, JointReview, SubmissionKind, UnitSubmission
+from complaints.models.privacy import IdentityChannel, IdentityShown, IdentityView
 from complaints.models.reference import ClosureReason, MaladministrationForm, SubstanceArea
 from complaints.models.sessions import EndReason, RecoveryCode, ReportAccess, SignInSession
 from complaints.models.workflow import (
@@ -59,6 +60,9 @@ from complaints.models.workflow import (
 
 __all__ = [
     "IDENTITY_KINDS",
+    "IdentityChannel",
+    "IdentityShown",
+    "IdentityView",
     "OMBUDSMAN_ROLES",
     "Actor",
     "ApiClient",

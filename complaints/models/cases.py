@@ -170,6 +170,10 @@ class ReporterIdentity(db.Model):
         CheckConstraint("length(nik) = 16", name="nik_16_digits"),
         one_of("marital_status", MaritalStatus),
         CheckConstraint("NOT acts_for_other OR principal_name IS NOT NULL", name="principal_named"),
+        CheckConstraint(
+            "anonymised_at IS NOT NULL OR (birth_date IS NOT NULL AND marital_status IS NOT NULL)",
+            name="complete_until_anonymised",
+        ),
     )
 
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"), primary_key=True)
@@ -177,8 +181,9 @@ class ReporterIdentity(db.Model):
     #: Nomor Induk Kependudukan: the 16-digit national identity number on the KTP.
     nik: Mapped[str] = mapped_column(String(16))
     birth_place: Mapped[str] = mapped_column(String(80))
-    birth_date: Mapped[date] = mapped_column(Date)
-    marital_status: Mapped[MaritalStatus] = mapped_column(StrEnumType(MaritalStatus, 20))
+    #: Empty only once anonymised (``anonymised_at``), like the marital status.
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    marital_status: Mapped[MaritalStatus | None] = mapped_column(StrEnumType(MaritalStatus, 20))
     occupation: Mapped[str] = mapped_column(String(80))
     address: Mapped[str] = mapped_column(String(300))
     phone: Mapped[str] = mapped_column(String(20))
@@ -186,6 +191,8 @@ class ReporterIdentity(db.Model):
     #: Filed on behalf of someone else (kuasa), with a power of attorney among the attachments.
     acts_for_other: Mapped[bool] = mapped_column(default=False)
     principal_name: Mapped[str | None] = mapped_column(String(120))
+    #: When the retention job replaced the identity with markers (services/privacy/retention.py); None until then.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     complaint: Mapped[Complaint] = relationship(back_populates="reporter")
 

@@ -16,6 +16,9 @@ that test):
 - ``portal.joint_reviews.build_quarterly_reviews``: each agreement's review commits on its own.
 - ``compliance.region_report.run_job``: each stage's progress commits, so the waiting page can show it.
 
+- ``privacy.retention.apply_retention``: each batch of anonymised reporters (and their deleted identity documents)
+  commits on its own, so a long first run keeps what it did if it stops, and never holds every case's lock at once.
+
 One service writes outside the request's transaction without calling ``commit()``: ``accounts.sessions.
 record_activity`` moves a sign-in session's "last seen" time on (every few minutes) in a short transaction of its own,
 since it runs while the user is loaded, before the request's own work, which it must never commit halfway.

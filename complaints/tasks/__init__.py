@@ -20,6 +20,7 @@ TASK_MODULES = (
     "complaints.tasks.clocks",
     "complaints.tasks.portal",
     "complaints.tasks.compliance",
+    "complaints.tasks.privacy",
 )
 
 

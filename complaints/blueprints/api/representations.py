@@ -29,6 +29,7 @@ from complaints.services.casework.officer_queue import QueueFilters, case_query,
 from complaints.services.compliance import region_profiles
 from complaints.services.places import directory
 from complaints.services.places.working_days import office_today
+from complaints.services.privacy import identity_views
 
 MAX_PER_PAGE = 100
 
@@ -172,11 +173,13 @@ def case_detail(case: Complaint, user: User) -> dict:
         "complained_to_unit": case.complained_to_unit,
         "summons_count": case.summons_count,
         "examiner": {"id": case.examiner.id, "name": case.examiner.full_name} if case.examiner else None,
+        # What the reporter wrote they want: Ombudsman staff only, as the pages show it.
+        "expectation": case.expectation if reach.sees_identity(user) and case.reporter is not None else None,
+        # Ombudsman staff only, and none once anonymised after the retention period (privacy.retention).
         "reporter_identity": None,
     }
-    if reach.sees_identity(user) and case.reporter is not None:
+    if identity_views.shows_identity(user, case):
         reporter = case.reporter
-        detail["expectation"] = case.expectation
         detail["reporter_identity"] = {
             "full_name": reporter.full_name,
             "email": reporter.email,
@@ -184,8 +187,6 @@ def case_detail(case: Complaint, user: User) -> dict:
             "address": reporter.address,
             "acts_for_other": reporter.acts_for_other,
         }
-    else:
-        detail["expectation"] = None
     return detail
 
 

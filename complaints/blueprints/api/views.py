@@ -5,12 +5,13 @@ from complaints.access import public, token_required
 from complaints.blueprints.api import bp, representations
 from complaints.blueprints.api.openapi import openapi_document
 from complaints.extensions import csrf, db, limiter
-from complaints.models import Region, ServiceUnit
+from complaints.models import IdentityChannel, IdentityShown, Region, ServiceUnit
 from complaints.services.accounts.api_tokens import TOKEN_ROLES
 from complaints.services.compliance import region_profiles
 from complaints.services.core.links import external_url
 from complaints.services.places import directory
 from complaints.services.places.working_days import office_today
+from complaints.services.privacy import identity_views
 from complaints.web import problem
 
 csrf.exempt(bp)
@@ -97,7 +98,12 @@ def _case_or_404(case_id: int):
 @bp.get("/cases/<int:case_id>")
 @token_required(*CASE_HOLDERS)
 def case(case_id: int):
-    return jsonify(representations.case_detail(_case_or_404(case_id), g.api_user))
+    item = _case_or_404(case_id)
+    body = representations.case_detail(item, g.api_user)
+    if body["reporter_identity"] is not None:  # who was shown it is recorded with the answer (UU 27/2022)
+        identity_views.record(g.api_user, item, IdentityShown.CONTACTS, IdentityChannel.API)
+        db.session.commit()
+    return jsonify(body)
 
 
 @bp.get("/cases/<int:case_id>/events")

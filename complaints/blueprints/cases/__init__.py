@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("cases", __name__, url_prefix="/kasus")
 
-from complaints.blueprints.cases import views  # noqa: E402,F401
+from complaints.blueprints.cases import privacy_views, views  # noqa: E402,F401

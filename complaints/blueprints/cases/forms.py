@@ -17,7 +17,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from complaints.extensions import db
 from complaints.forms import REQUIRED, BaseForm, DateWithin, NotInFuture, text
@@ -280,3 +280,23 @@ class QueueFilterForm(BaseForm):
         ]
         self.form_code.choices = [SelectChoice("", _("All forms"))] + _maladministration_forms()
         self.area_code.choices = [SelectChoice("", _("All subject areas"))] + _subject_areas()
+
+
+class IdentityViewFilterForm(BaseForm):
+    """The filters of the office's record of identity views (supervisors)."""
+
+    class Meta:
+        csrf = False
+
+    start = DateField(_l("From"), validators=[Optional(), DateWithin()])
+    end = DateField(_l("Until"), validators=[Optional(), DateWithin()])
+    user_id = SelectField(_l("Member of staff"), coerce=int, validators=[Optional()])
+    case = StringField(_l("Case (tracking or registration number)"), validators=[Optional(), Length(max=40)])
+
+    def __init__(self, *args, viewers: list[User], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user_id.choices = [SelectChoice(0, _("Everyone"))] + [SelectChoice(u.id, u.full_name) for u in viewers]
+
+    def validate_end(self, field):
+        if field.data and self.start.data and field.data < self.start.data:
+            raise ValidationError(_("The end date cannot be before the start date."))

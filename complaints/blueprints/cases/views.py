@@ -17,6 +17,8 @@ from complaints.models import (
     Complaint,
     CorrectiveAction,
     FinalReport,
+    IdentityChannel,
+    IdentityShown,
     Office,
     Recommendation,
     UnitSubmission,
@@ -38,6 +40,7 @@ from complaints.services.casework.letters import clarification_letter_pdf
 from complaints.services.core import uploads
 from complaints.services.core.errors import RuleError
 from complaints.services.places.working_days import office_today
+from complaints.services.privacy import identity_views
 
 STAFF = ("officer", "supervisor")
 PER_PAGE = 25
@@ -127,7 +130,7 @@ def _render_case(case: Complaint, forms: dict | None = None, status: int = 200):
             select(CaseEvent).where(CaseEvent.complaint_id == case.id).order_by(CaseEvent.seq)
         ).all(),
     }
-    return (
+    page = (
         render_template(
             "cases/case.html",
             case=case,
@@ -141,6 +144,10 @@ def _render_case(case: Complaint, forms: dict | None = None, status: int = 200):
         ),
         status,
     )
+    # Who was shown the reporter's identity is recorded in the same transaction as the page (UU 27/2022).
+    identity_views.record_if_shown(current_user, case, IdentityShown.IDENTITY, IdentityChannel.PAGE)
+    db.session.commit()
+    return page
 
 
 @bp.get("/<int:case_id>")
@@ -283,6 +290,8 @@ def act(case_id: int, action: str):
 def attachment(case_id: int, attachment_id: int):
     case = _case_or_404(case_id)
     item = next((a for a in case.attachments if a.id == attachment_id), None) or abort(404)
+    if identity_views.record_document(current_user, item):
+        db.session.commit()
     return private_file(uploads.path_of(item), mimetype=item.content_type.value, name=item.original_name)
 
 
