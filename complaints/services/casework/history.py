@@ -22,6 +22,7 @@ from itertools import groupby
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from complaints.extensions import db
 from complaints.models import AuditCheckpoint, CaseEvent, Complaint, User
@@ -72,10 +73,16 @@ def checkpoint_signature(complaint_id: int, seq: int, head: str) -> str:
 
 
 def _sign_checkpoint(complaint_id: int, seq: int, head: str) -> None:
-    checkpoint = db.session.get(AuditCheckpoint, complaint_id) or AuditCheckpoint(complaint_id=complaint_id)
-    checkpoint.seq, checkpoint.hash, checkpoint.signed_at = seq, head, utcnow()
-    checkpoint.signature = checkpoint_signature(complaint_id, seq, head)
-    db.session.add(checkpoint)
+    """Insert or replace the case's checkpoint in one statement (both databases speak ON CONFLICT)."""
+    signed = {
+        "seq": seq,
+        "hash": head,
+        "signed_at": utcnow(),
+        "signature": checkpoint_signature(complaint_id, seq, head),
+    }
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(AuditCheckpoint.__table__).values(complaint_id=complaint_id, **signed)
+    db.session.execute(statement.on_conflict_do_update(index_elements=["complaint_id"], set_=signed))
 
 
 def record_event(
