@@ -4,6 +4,8 @@
 ``make run`` works on a laptop with nothing but Python.
 """
 
+import hashlib
+import hmac
 import os
 from pathlib import Path
 
@@ -80,9 +82,17 @@ class BaseConfig:
     #: werkzeug's default, memory-hard scrypt (n=2**15, r=8, p=1).
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name)
 
+    #: Without MAIL_SERVER, whether the mail log shows the secrets e-mails carry (access keys, one-time links): on a
+    #: laptop the log is how `make run` delivers a receipt; production's log gets the redacted body.
+    MAIL_LOG_SECRETS = False
+
     def __init__(self) -> None:
         env = os.environ.get
         self.SECRET_KEY = env("SECRET_KEY")
+        #: Keys the case history's chain and its signed checkpoints (HMAC-SHA256). Its own secret, not SECRET_KEY:
+        #: rotating SECRET_KEY (sessions, links) must not make the history unverifiable, and whoever verifies the
+        #: history need not be able to forge sessions. Required in production; derived from SECRET_KEY elsewhere.
+        self.AUDIT_KEY = env("AUDIT_KEY")
         self.DATABASE_URL = env("DATABASE_URL")
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
             self.DATABASE_URL or f"sqlite:///{INSTANCE_DIR / 'complaints.db'}"
@@ -210,12 +220,19 @@ class BaseConfig:
 DEVELOPMENT_SECRET_KEY = "development-only-not-secret"  # noqa: S105 (known, and refused in production)
 
 
+def derived_audit_key(secret_key: str) -> str:
+    """Outside production, a laptop's or the tests' audit key follows from SECRET_KEY (one setting less to make)."""
+    return hmac.new(secret_key.encode(), b"audit-key", hashlib.sha256).hexdigest()
+
+
 class DevelopmentConfig(BaseConfig):
     APP_ENV = "development"
+    MAIL_LOG_SECRETS = True
 
     def __init__(self) -> None:
         super().__init__()
         self.SECRET_KEY = self.SECRET_KEY or DEVELOPMENT_SECRET_KEY
+        self.AUDIT_KEY = self.AUDIT_KEY or derived_audit_key(self.SECRET_KEY)
 
 
 class TestingConfig(BaseConfig):
@@ -227,10 +244,12 @@ class TestingConfig(BaseConfig):
     WTF_CSRF_ENABLED = False
     #: Tests sign in hundreds of times; a cheap hash keeps the suite fast (never used outside tests).
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 (a method name)
+    MAIL_LOG_SECRETS = True
 
     def __init__(self) -> None:
         super().__init__()
         self.SECRET_KEY = "testing-not-secret"  # noqa: S105 (tests only)
+        self.AUDIT_KEY = derived_audit_key(self.SECRET_KEY)
         # tests/conftest.py replaces this with a database of its own for each run.
         self.SQLALCHEMY_DATABASE_URI = "sqlite://"
         self.REDIS_URL = None
@@ -249,7 +268,7 @@ class ProductionConfig(BaseConfig):
 
     def validate(self) -> None:
         # PUBLIC_BASE_URL too: without it, e-mailed links would follow whatever Host header a request carried.
-        required = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "PUBLIC_BASE_URL")
+        required = ("SECRET_KEY", "AUDIT_KEY", "DATABASE_URL", "REDIS_URL", "PUBLIC_BASE_URL")
         missing = [name for name in required if not getattr(self, name)]
         if missing:
             raise RuntimeError(f"Production refuses to start without: {', '.join(missing)}")
@@ -259,6 +278,8 @@ class ProductionConfig(BaseConfig):
             raise RuntimeError("SECRET_KEY must be a random value of at least 32 characters")
         if not self.TWO_FACTOR_REQUIRED:
             raise RuntimeError("Production refuses TWO_FACTOR_REQUIRED=0: Ombudsman staff sign in with two factors")
+        if len(self.AUDIT_KEY) < 32 or self.AUDIT_KEY == self.SECRET_KEY:
+            raise RuntimeError("AUDIT_KEY must be a random value of at least 32 characters, other than SECRET_KEY")
 
 
 CONFIGS = {

@@ -75,3 +75,18 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     return response
+
+
+def forbid_caching(response: Response) -> Response:
+    """``Cache-Control: no-store`` on everything the application makes; only static files stay cacheable.
+
+    One rule rather than a list of pages: the receipt shows the one-time access key, the tracking pages, the case
+    pages, the API and the private downloads show personal data, every form carries its session's CSRF token, and a
+    page that starts showing personal data later is covered without anyone remembering this. The price is that
+    public pages (profiles, the dashboard, Open311 reads) are fetched again, which they are fast enough to bear.
+    """
+    if (request.endpoint or "").rpartition(".")[2] == "static":
+        return response
+    if "no-store" not in response.headers.get("Cache-Control", ""):
+        response.headers["Cache-Control"] = "no-store"
+    return response

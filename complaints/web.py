@@ -27,7 +27,7 @@ from complaints.models import (
     Verdict,
 )
 from complaints.navigation import navigation_for
-from complaints.security import add_security_headers, reject_control_characters
+from complaints.security import add_security_headers, forbid_caching, reject_control_characters
 
 #: Titles and explanations shown on error pages, in the visitor's language.
 ERROR_TEXTS = {
@@ -163,6 +163,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def security_headers(response):
         add_security_headers(response)
+        forbid_caching(response)
         if app.config["SESSION_COOKIE_SECURE"]:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

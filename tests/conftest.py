@@ -356,6 +356,9 @@ def celery_worker(database_url, redis_url, tmp_path):
         env = {
             **os.environ,
             "APP_ENV": "development",
+            # The suite's keys: the worker opens the outbox's sealed secrets and signs history as the tests' app does.
+            "SECRET_KEY": TestingConfig().SECRET_KEY,
+            "AUDIT_KEY": TestingConfig().AUDIT_KEY,
             "DATABASE_URL": database_url,
             "REDIS_URL": redis_url,
             "CELERY_QUEUE": queue,

@@ -5,6 +5,7 @@ from complaints.config import DevelopmentConfig, ProductionConfig, normalise_dat
 
 PRODUCTION_ENV = {
     "SECRET_KEY": "x" * 40,
+    "AUDIT_KEY": "y" * 40,
     "DATABASE_URL": "postgresql://complaints@127.0.0.1/complaints",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "PUBLIC_BASE_URL": "https://pengaduan.example.go.id",
@@ -30,6 +31,10 @@ def test_production_refuses_sqlite_and_weak_secret(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "short")
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app(ProductionConfig)
+    monkeypatch.setenv("SECRET_KEY", PRODUCTION_ENV["SECRET_KEY"])
+    monkeypatch.setenv("AUDIT_KEY", PRODUCTION_ENV["SECRET_KEY"])  # the history's key is a secret of its own
+    with pytest.raises(RuntimeError, match="AUDIT_KEY"):
+        create_app(ProductionConfig)
 
 
 def test_production_starts_with_secrets_and_hardens_cookies(monkeypatch):
@@ -41,6 +46,7 @@ def test_production_starts_with_secrets_and_hardens_cookies(monkeypatch):
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert app.config["CELERY"]["task_always_eager"] is False
     assert app.config["RATELIMIT_STORAGE_URI"] == PRODUCTION_ENV["REDIS_URL"]
+    assert app.config["MAIL_LOG_SECRETS"] is False  # without MAIL_SERVER, the log gets redacted bodies
 
 
 def test_development_defaults_need_nothing(monkeypatch):

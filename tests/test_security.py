@@ -10,6 +10,7 @@ from complaints.extensions import db
 from complaints.models import Complaint, Role, User
 from tests import factories
 from tests.conftest import RequestIsolatedClient, SuiteConfig
+from tests.mail import delivered_text
 
 
 def test_forms_without_a_csrf_token_are_refused(database_url, app, seeded):
@@ -124,7 +125,7 @@ def test_emailed_links_never_follow_the_host_header(app, client, seeded, monkeyp
     )
     from complaints.models import OutboxMessage
 
-    body = db.session.scalar(select(OutboxMessage)).body
+    body = delivered_text(db.session.scalar(select(OutboxMessage)))
     assert "https://pengaduan.example.go.id/akun/verifikasi/" in body and "evil.example" not in body
 
 

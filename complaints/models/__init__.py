@@ -26,7 +26,7 @@ from complaints.models.compliance import (
     Target,
     UnitFigures,
 )
-from complaints.models.history import CaseEvent
+from complaints.models.history import AuditCheckpoint, CaseEvent
 from complaints.models.interfaces import ApiClient, ApiToken
 from complaints.models.outbox import OutboxMessage, OutboxStatus
 from complaints.models.people import OMBUDSMAN_ROLES, STAFF_ROLES, TWO_FACTOR_ROLES, Role, User, user_units
@@ -93,6 +93,7 @@ __all__ = [
     "RegistrationCounter",
     "Verdict",
     "final_report_forms",
+    "AuditCheckpoint",
     "CaseEvent",
     "CaseStatus",
     "Channel",

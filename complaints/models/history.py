@@ -1,4 +1,5 @@
-"""A case's history: append-only events, each carrying the hash of the one before (tamper-evident)."""
+"""A case's history: append-only events, each carrying the keyed hash of the one before (tamper-evident), and a
+signed checkpoint per case naming its last event (so that deleting the last events shows)."""
 
 from __future__ import annotations
 
@@ -34,3 +35,20 @@ class CaseEvent(db.Model):
 
     complaint: Mapped[Complaint] = relationship()
     actor: Mapped[User | None] = relationship()
+
+
+class AuditCheckpoint(db.Model):
+    """The head of one case's chain, signed with AUDIT_KEY, rewritten with each event in the same transaction.
+
+    Deliberately no foreign key: deleting a case and its events leaves this row behind, and ``audit verify`` names it.
+    """
+
+    __tablename__ = "audit_checkpoints"
+
+    complaint_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    #: The position and the hash of the case's last event when the checkpoint was signed.
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: HMAC-SHA256 of the case, the position and the hash, keyed with AUDIT_KEY (which the database does not hold).
+    signature: Mapped[str] = mapped_column(String(64))

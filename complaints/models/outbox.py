@@ -23,6 +23,7 @@ class OutboxMessage(db.Model):
     __table_args__ = (
         one_of("status", OutboxStatus),
         CheckConstraint("status != 'sent' OR sent_at IS NOT NULL", name="sent_at"),
+        CheckConstraint("status = 'pending' OR sealed_secret IS NULL", name="secret_only_while_pending"),
         # The relay reads pending messages by their next attempt: indexed so it stays cheap as the table grows.
         Index("ix_outbox_messages_status_next_attempt_at", "status", "next_attempt_at"),
     )
@@ -34,7 +35,11 @@ class OutboxMessage(db.Model):
     kind: Mapped[str] = mapped_column(String(40))
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
+    #: The text as sent, except the secret it carries (an access key, a one-time link): SECRET_PLACEHOLDER there.
     body: Mapped[str] = mapped_column(Text)
+    #: That secret, encrypted with a key the database does not hold (services/core/outbox.py); wiped once the
+    #: message is sent or has failed for good.
+    sealed_secret: Mapped[str | None] = mapped_column(Text)
     complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id", ondelete="SET NULL"), index=True)
     status: Mapped[OutboxStatus] = mapped_column(StrEnumType(OutboxStatus, 20), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -205,11 +205,11 @@ def _verification_serializer() -> URLSafeTimedSerializer:
 
 def send_email_verification(user: User) -> None:
     """Queue the confirmation link (sent after commit through the outbox)."""
-    from complaints.services.core.outbox import queue_email
+    from complaints.services.core.outbox import SECRET_PLACEHOLDER, queue_email
 
     token = _verification_serializer().dumps({"id": user.id, "email": user.email})
-    link = external_url("account.verify_email", token=token)
     # The name is the registrant's own words: it is not repeated in a message sent on the service's behalf.
+    # The link is a secret: kept apart from the stored body, and wiped once sent.
     queue_email(
         to=user.email,
         subject=_("Confirm your e-mail address"),
@@ -218,9 +218,10 @@ def send_email_verification(user: User) -> None:
             "you, open this link within 7 days and sign in with the account's password to confirm it:\n%(link)s\n\n"
             "Reports filed with this address will then appear in the account.\n\nIf it was not you, ignore this "
             "message: without the account's password nobody can confirm it, and your reports stay yours.",
-            link=link,
+            link=SECRET_PLACEHOLDER,
         ),
         kind="email_verification",
+        secret=external_url("account.verify_email", token=token),
     )
 
 
@@ -266,7 +267,7 @@ def _password_fingerprint(user: User) -> str:
 
 def request_password_reset(email: str) -> None:
     """E-mail a reset link if the address has an active account; the same silence either way."""
-    from complaints.services.core.outbox import queue_email
+    from complaints.services.core.outbox import SECRET_PLACEHOLDER, queue_email
 
     user = find_user_by_email(email)
     if user is None or not user.active:
@@ -279,9 +280,10 @@ def request_password_reset(email: str) -> None:
             "Hello,\n\nSomeone asked to choose a new password for the account with this address. If it was you, "
             "open this link within one hour:\n%(link)s\n\nIf it was not you, ignore this message: your password "
             "stays as it is.",
-            link=external_url("auth.reset_password", token=token),
+            link=SECRET_PLACEHOLDER,
         ),
         kind="password_reset",
+        secret=external_url("auth.reset_password", token=token),  # kept apart from the stored body, wiped once sent
     )
 
 

@@ -9,13 +9,22 @@
 4. ``deliver_message`` locks the row (SKIP LOCKED on PostgreSQL), sends, marks it sent, commits. Two workers cannot
    send the same message at once; a crash between the SMTP hand-over and the commit leads to one resend with the
    same Message-ID, which mail clients recognise as the same message.
+
+Secrets (an access key, a one-time link) never rest in the table in the clear: the stored body holds
+``SECRET_PLACEHOLDER`` where the secret goes, and the secret itself is kept apart, encrypted with a key derived from
+SECRET_KEY (which the database does not hold). It is put into the e-mail only as it is handed to the mail server, and
+wiped from the row once the message is sent or has failed for good: what stays is the redacted body.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import uuid
 from datetime import timedelta
 
+from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 from sqlalchemy import select
 
@@ -23,10 +32,25 @@ from complaints.extensions import db
 from complaints.models import Complaint, OutboxMessage, OutboxStatus
 from complaints.models.types import utcnow
 from complaints.services.core.after_commit import hand_over_after_commit
-from complaints.services.core.mail import send_email
+from complaints.services.core.mail import SECRET_PLACEHOLDER, send_email
 
 
-def queue_email(*, to: str, subject: str, body: str, kind: str, complaint: Complaint | None = None) -> OutboxMessage:
+class SecretLost(Exception):
+    """The kept-apart secret cannot be read any more (SECRET_KEY changed since the message was queued)."""
+
+
+def _cipher() -> Fernet:
+    # A key of its own for this use, derived from SECRET_KEY: the database never holds it.
+    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), b"outbox-secrets", hashlib.sha256).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def queue_email(
+    *, to: str, subject: str, body: str, kind: str, complaint: Complaint | None = None, secret: str | None = None
+) -> OutboxMessage:
+    """Queue a message. A ``secret`` goes where ``body`` says ``SECRET_PLACEHOLDER``, and only in the e-mail sent."""
+    if secret is not None and (SECRET_PLACEHOLDER not in body or secret in body):
+        raise ValueError("A secret goes where the body says SECRET_PLACEHOLDER, and nowhere else.")
     domain = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2] or "localhost"
     message = OutboxMessage(
         message_id=f"<{uuid.uuid4().hex}@{domain}>",
@@ -34,6 +58,7 @@ def queue_email(*, to: str, subject: str, body: str, kind: str, complaint: Compl
         recipient=to,
         subject=subject,
         body=body,
+        sealed_secret=_cipher().encrypt(secret.encode()).decode() if secret is not None else None,
         complaint_id=complaint.id if complaint is not None else None,
     )
     db.session.add(message)
@@ -60,24 +85,43 @@ def deliver_message(message_id: int) -> str:
         db.session.rollback()  # backing off after a failure; the relay will come back for it
         return "skipped"
     message.attempts += 1
+    secret = None
     try:
-        send_email(message)
+        secret = unsealed_secret(message)
+        send_email(message, secret)
     except Exception as exc:  # noqa: BLE001 (any failure to hand over is recorded and retried)
-        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-            message.status = OutboxStatus.FAILED
-            outcome = "failed"
-            current_app.logger.error("Outbox message %s failed for good: %s", message.id, message.last_error)
-        else:
-            message.next_attempt_at = now + retry_delay(message.attempts)
-            outcome = "retry"
+        outcome = _record_failure(message, exc, secret, now)
         db.session.commit()
         return outcome
     message.status = OutboxStatus.SENT
     message.sent_at = utcnow()
     message.last_error = None
+    message.sealed_secret = None  # delivered: the secret is the recipient's alone now
     db.session.commit()
     return "sent"
+
+
+def unsealed_secret(message: OutboxMessage) -> str | None:
+    """The secret kept apart for this message, or None if it carries none; SecretLost if it cannot be read."""
+    if message.sealed_secret is None:
+        return None
+    try:
+        return _cipher().decrypt(message.sealed_secret.encode()).decode()
+    except InvalidToken as exc:
+        raise SecretLost("the message's secret cannot be read (SECRET_KEY changed since it was queued)") from exc
+
+
+def _record_failure(message: OutboxMessage, exc: Exception, secret: str | None, now) -> str:
+    """Note the failure (never the secret, whatever the error says) and retry later, or give up for good."""
+    error = f"{type(exc).__name__}: {exc}"
+    message.last_error = (error.replace(secret, SECRET_PLACEHOLDER) if secret else error)[:2000]
+    if isinstance(exc, SecretLost) or message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        message.status = OutboxStatus.FAILED
+        message.sealed_secret = None  # a message that failed for good keeps no secret either
+        current_app.logger.error("Outbox message %s failed for good: %s", message.id, message.last_error)
+        return "failed"
+    message.next_attempt_at = now + retry_delay(message.attempts)
+    return "retry"
 
 
 def retry_delay(attempts: int) -> timedelta:

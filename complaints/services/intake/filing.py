@@ -191,9 +191,10 @@ def file_complaint(
     outbox.queue_email(
         to=complaint.reporter.email,
         subject=_("Your report %(number)s has been received", number=complaint.tracking_number),
-        body=receipt_email_body(complaint, access_key, verification.due_on),
+        body=receipt_email_body(complaint, verification.due_on),
         kind="complaint_receipt",
         complaint=complaint,
+        secret=access_key,  # kept apart from the stored body, and wiped once sent
     )
     return Filed(complaint=complaint, access_key=access_key)
 
@@ -299,7 +300,8 @@ def _record_filing(complaint: Complaint, files: Files, today: date, *, user: Use
     )
 
 
-def receipt_email_body(complaint: Complaint, access_key: str, verification_due: date) -> str:
+def receipt_email_body(complaint: Complaint, verification_due: date) -> str:
+    """The receipt e-mail; the access key goes where it says ``outbox.SECRET_PLACEHOLDER``, in the e-mail only."""
     track_url = external_url("reports.track")
     return "\n".join(
         [
@@ -308,7 +310,7 @@ def receipt_email_body(complaint: Complaint, access_key: str, verification_due: 
             _("The Ombudsman has received your report about %(unit)s.", unit=complaint.unit.name),
             "",
             _("Tracking number: %(number)s", number=complaint.tracking_number),
-            _("Access key: %(key)s", key=access_key),
+            _("Access key: %(key)s", key=outbox.SECRET_PLACEHOLDER),
             "",
             _("Keep the access key private: with the tracking number it opens your report at %(url)s", url=track_url),
             "",
