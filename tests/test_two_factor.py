@@ -14,6 +14,7 @@ from complaints.extensions import db
 from complaints.models import EndReason, RecoveryCode, Role, SignInSession, User
 from complaints.services.accounts import api_tokens, two_factor
 from tests import factories
+from tests.mail import delivered_text
 
 
 @pytest.fixture
@@ -219,6 +220,7 @@ def test_production_refuses_to_turn_enforcement_off(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://db/complaints")
     monkeypatch.setenv("REDIS_URL", "redis://redis:6379/0")
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://pengaduan.example.go.id")
+    monkeypatch.setenv("AUDIT_KEY", "a" * 40)
     ProductionConfig().validate()
     monkeypatch.setenv("TWO_FACTOR_REQUIRED", "0")
     with pytest.raises(RuntimeError, match="TWO_FACTOR_REQUIRED"):
@@ -237,10 +239,8 @@ def test_a_password_reset_by_e_mail_does_not_skip_the_code(app, client, seeded, 
 
     officer, secret, _codes = enrolled_officer(client)
     client.post("/lupa-kata-sandi", data={"email": officer.email})
-    reset = re.search(
-        r"/atur-kata-sandi/\S+",
-        db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "password_reset")).body,
-    ).group(0)
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "password_reset"))
+    reset = re.search(r"/atur-kata-sandi/\S+", delivered_text(message)).group(0)
     done = client.post(reset, data={"password": "owners-new-pass", "confirm": "owners-new-pass"})
     assert signs_in_again(done) and signs_in_again(client.get("/kasus"))
     response = client.post("/masuk", data={"email": officer.email, "password": "owners-new-pass"})

@@ -15,9 +15,6 @@ import secrets
 
 import pyotp
 import segno
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
@@ -27,6 +24,7 @@ from complaints.models import EndReason, RecoveryCode, SignInSession, User
 from complaints.models.types import utcnow
 from complaints.services.accounts import sessions
 from complaints.services.core.errors import RuleError
+from complaints.services.core.sealing import SealBroken, seal, unseal
 
 ISSUER = "Ombudsman RI Pengaduan"
 RECOVERY_CODES = 10
@@ -36,25 +34,22 @@ CLOCK_DRIFT_STEPS = 1
 MAX_WRONG_CODES = 5
 
 
+#: The TOTP secrets' own sealing key (see core/sealing.py).
+_PURPOSE = b"totp-secret"
+
+
 class TwoFactorError(RuleError):
     """A second-factor rule was broken; the message is fit for the user."""
 
 
-def _fernet() -> Fernet:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"complaints totp secret").derive(
-        current_app.config["SECRET_KEY"].encode()
-    )
-    return Fernet(base64.urlsafe_b64encode(key))
-
-
 def _seal(secret: str) -> str:
-    return _fernet().encrypt(secret.encode()).decode()
+    return seal(secret, purpose=_PURPOSE)
 
 
 def _open(sealed: str) -> str:
     try:
-        return _fernet().decrypt(sealed.encode()).decode()
-    except InvalidToken as exc:  # SECRET_KEY changed since enrolment: an administrator resets the second factor
+        return unseal(sealed, purpose=_PURPOSE)
+    except SealBroken as exc:  # SECRET_KEY changed since enrolment: an administrator resets the second factor
         raise TwoFactorError(_l("Your second factor cannot be read; ask an administrator to reset it.")) from exc
 
 

@@ -18,13 +18,9 @@ wiped from the row once the message is sent or has failed for good: what stays i
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import uuid
 from datetime import timedelta
 
-from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 from sqlalchemy import select
 
@@ -33,16 +29,14 @@ from complaints.models import Complaint, OutboxMessage, OutboxStatus
 from complaints.models.types import utcnow
 from complaints.services.core.after_commit import hand_over_after_commit
 from complaints.services.core.mail import SECRET_PLACEHOLDER, send_email
+from complaints.services.core.sealing import SealBroken, seal, unseal
+
+#: The outbox's own sealing key (see core/sealing.py).
+_PURPOSE = b"outbox-secrets"
 
 
 class SecretLost(Exception):
     """The kept-apart secret cannot be read any more (SECRET_KEY changed since the message was queued)."""
-
-
-def _cipher() -> Fernet:
-    # A key of its own for this use, derived from SECRET_KEY: the database never holds it.
-    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), b"outbox-secrets", hashlib.sha256).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
 
 
 def queue_email(
@@ -58,7 +52,7 @@ def queue_email(
         recipient=to,
         subject=subject,
         body=body,
-        sealed_secret=_cipher().encrypt(secret.encode()).decode() if secret is not None else None,
+        sealed_secret=seal(secret, purpose=_PURPOSE) if secret is not None else None,
         complaint_id=complaint.id if complaint is not None else None,
     )
     db.session.add(message)
@@ -106,8 +100,8 @@ def unsealed_secret(message: OutboxMessage) -> str | None:
     if message.sealed_secret is None:
         return None
     try:
-        return _cipher().decrypt(message.sealed_secret.encode()).decode()
-    except InvalidToken as exc:
+        return unseal(message.sealed_secret, purpose=_PURPOSE)
+    except SealBroken as exc:
         raise SecretLost("the message's secret cannot be read (SECRET_KEY changed since it was queued)") from exc
 
 
