@@ -501,6 +501,11 @@ def test_every_open311_refusal_names_its_parameter(world):
 def test_a_nul_in_the_api_names_its_parameter(world):
     response = _api(world, "line", "74.71\x00")
     assert response.status_code == 400 and response.get_json()["detail"].startswith("region: ")
+    # Every value of a repeated parameter is looked at, not only the first.
+    repeated = world.app.test_client().get(
+        "/api/v1/cases?region=74.71&region=%00", headers={"Authorization": f"Bearer {world.api_token}"}
+    )
+    assert repeated.status_code == 400 and repeated.get_json()["detail"].startswith("region: ")
 
 
 def test_a_superscript_id_in_a_staff_form_is_refused_not_a_500(world, app):

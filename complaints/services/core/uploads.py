@@ -10,7 +10,7 @@ answer or report, Open311's ``media``), which makes it harmless before it is kep
   might render), and its metadata, EXIF GPS position and camera serial included, which would tell the unit where
   the reporter stood. One that visibly carries markup is refused outright. The original bytes are not kept: no rule
   asks for them (UU 37/2008 art. 24 asks for a copy of the ID card and the documents, not for a file's bytes), and
-  UU 27/2022 art. 16(2) asks that no more personal data be kept than the purpose needs.
+  UU 27/2022 art. 16(2) (to confirm) asks that no more personal data be kept than the purpose needs.
 - a PDF is kept exactly as sent, or refused when it carries anything that acts rather than shows: JavaScript,
   actions that run when it opens (OpenAction other than going to a page, additional actions /AA), actions that
   start programs or reach other files (Launch, ImportData, SubmitForm, GoToE, RichMedia), embedded files, or an XFA
