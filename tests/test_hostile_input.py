@@ -27,9 +27,11 @@ from complaints.models import Attachment, ClarificationRequest, Complaint, Role
 from complaints.services.accounts import api_tokens
 from complaints.services.casework import examination, verification
 from complaints.services.core import uploads
+from complaints.services.places.working_days import DEFAULT_TIMEZONE, office_today
 from tests import factories
 from tests.casework import Staff
 from tests.filing import EXE, JPEG, PDF, PNG, file_complaint, form_data, image_bytes, kendari_disdukcapil, upload
+from tests.test_portal import with_corrective_action
 
 # --- the hostile inputs -------------------------------------------------------------------------------------------
 
@@ -233,6 +235,8 @@ class World:
     staff: Staff
     officer: object
     admin: object
+    closed_case: Complaint
+    action_id: int
 
 
 @dataclass(frozen=True)
@@ -246,6 +250,8 @@ class Route:
     plain: str = ""
     #: The kind of clean input the control sends to show that the route keeps it (None: it keeps nothing).
     clean: str | None = None
+    #: The clean number the hostile numbers are written from (a unit id; a date for a date field).
+    number_of: Callable[[World], str] = lambda world: world.unit_id
 
 
 def _multipart(client, url, data):
@@ -308,6 +314,24 @@ def _portal_answer(world, kind, value):
     return _multipart(world.portal, f"/portal/permintaan/{world.request_id}", data)
 
 
+def _rating(world, kind, value):
+    return world.reporter.post(
+        f"/lacak/{world.closed_case.tracking_number}/nilai", data={"rating": "4", "comment": value}
+    )
+
+
+def _done_on(world) -> str:
+    return office_today(DEFAULT_TIMEZONE).isoformat()  # the day the action was set: it cannot be done before
+
+
+def _action_report(world, kind, value):
+    data = {"report-text": "KTP sudah terbit.", "report-done_on": _done_on(world)}
+    data |= {"report-text": value} if kind == "area" else {"report-done_on": value} if kind == "number" else {}
+    if kind == "file":
+        data["report-documents"] = [_file(value)]
+    return _multipart(world.portal, f"/portal/tindakan/{world.action_id}", data)
+
+
 def _officer_step(world, kind, value):
     data = {"record_step-step": "document_review", "record_step-note": value}
     return world.officer.post(f"/kasus/{world.open_case.id}/record_step", data=data)
@@ -357,6 +381,15 @@ ROUTES = [
     Route("sign-in POST /masuk", _login, "email"),
     Route("registration POST /daftar", _register, "line email", plain="line", clean="line"),
     Route("unit's answer POST /portal/permintaan/<id>", _portal_answer, "area file", plain="area", clean="file"),
+    Route(
+        "unit's report POST /portal/tindakan/<id> (text, done_on, documents)",
+        _action_report,
+        "area number file",
+        plain="area number",
+        clean="file",
+        number_of=_done_on,
+    ),
+    Route("rating POST /lacak/<n>/nilai", _rating, "area", plain="area", clean="area"),
     Route("officer's step POST /kasus/<id>/record_step", _officer_step, "area", plain="area", clean="area"),
     Route("officer's answer POST /kasus/<id>/record_clarification_answer", _officer_answer, "number"),
     Route("administrator POST /admin/pengguna/baru", _new_staff, "line email", plain="line", clean="line"),
@@ -375,21 +408,24 @@ ROUTES = [
 ]
 
 
-def _value(hostile: Hostile, world: World):
-    return hostile.value(world.unit_id) if callable(hostile.value) else hostile.value
+def _value(hostile: Hostile, world: World, route: Route):
+    return hostile.value(route.number_of(world)) if callable(hostile.value) else hostile.value
 
 
 @pytest.fixture
 def world(app, client, seeded, tmp_path) -> World:
     staff = Staff()
-    for _ in range(3):
+    for _ in range(5):
         assert file_complaint(client).status_code == 302
-    documents_case, notice_case, open_case = db.session.scalars(select(Complaint).order_by(Complaint.id)).all()
+    cases = db.session.scalars(select(Complaint).order_by(Complaint.id)).all()
+    documents_case, notice_case, open_case, closed_case, action_case = cases
     verification.request_documents(documents_case, "Fotokopi surat pengantar", by=staff.examiner)
     staff.notify(notice_case)
     head = factories.user(Role.UNIT_HEAD)
     examined = staff.examine(open_case)
     request = examination.request_clarification(examined, "Mengapa KTP belum terbit?", by=staff.examiner)
+    examination.resolved_by_unit(staff.examine(closed_case), "KTP sudah diterbitkan.", by=staff.supervisor)
+    action = with_corrective_action(staff.examine(action_case), staff, head)
     _client, open311_key = api_tokens.create_client("Meja Pengaduan", "it@example.org", by=factories.user("admin"))
     _token, api_token = api_tokens.create_token(staff.examiner, "uji")
     db.session.commit()
@@ -411,6 +447,8 @@ def world(app, client, seeded, tmp_path) -> World:
         staff=staff,
         officer=officer,
         admin=admin,
+        closed_case=closed_case,
+        action_id=action.id,
     )
 
 
@@ -434,7 +472,7 @@ def test_hostile_inputs_on_every_route_are_refused_and_leave_nothing(world, caps
             pairs += 1
             limiter.reset()  # every input is judged on its own, never cut short by a rate limit
             before = rows_and_files()
-            response = route.send(world, item.kind, _value(item, world))
+            response = route.send(world, item.kind, _value(item, world, route))
             answers[response.status_code] += 1
             body = response.get_data(as_text=True)
             if not 400 <= response.status_code < 500:
@@ -463,6 +501,7 @@ def test_the_same_routes_take_clean_input(world):
     for route in ROUTES:
         if route.clean is None:
             continue
+        limiter.reset()
         before, _files = rows_and_files()
         response = route.send(world, route.clean, clean[route.clean])
         assert response.status_code in {200, 201, 302}, (route.name, response.status_code)
@@ -480,7 +519,7 @@ def test_open311_refuses_arabic_indic_digits_in_unit_id_naming_the_parameter(wor
     response = _open311(world, "number", arabic, jurisdiction=jurisdiction)
     assert response.status_code == 400
     assert response.get_json() == [{"code": 400, "description": "attribute[unit_id]: Tulis angka dengan digit 0-9."}]
-    assert db.session.scalar(select(func.count()).select_from(Complaint)) == 3
+    assert db.session.scalar(select(func.count()).select_from(Complaint)) == 5
 
 
 def test_every_open311_refusal_names_its_parameter(world):
