@@ -513,6 +513,13 @@ def test_the_same_routes_take_clean_input(world):
         response = route.send(world, route.clean, clean[route.clean])
         assert response.status_code in {200, 201, 302}, (route.name, response.status_code)
         assert rows_and_files()[0] != before, route.name
+    # Every image kept on disk is a valid image still, with no metadata.
+    images = [a for a in db.session.scalars(select(Attachment)) if a.content_type.value.startswith("image/")]
+    assert len(images) >= 5
+    for attachment in images:
+        with Image.open(uploads.path_of(attachment)) as image:
+            image.verify()
+            assert not image.info.get("exif") and image.format in {"PNG", "JPEG"}
     assert _api(world, "number", world.unit_id).status_code == 200
     assert _open311_list(world, "number", "1").status_code == 200
 
