@@ -30,6 +30,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from complaints.i18n import N_
 from complaints.labels import MARITAL_STATUS_LABELS, PRIOR_CHANNEL_LABELS
 from complaints.models import MaritalStatus, PriorComplaintChannel
+from complaints.security import BIDI_CONTROLS, LINE_BREAKS, foreign_digits
 from complaints.services.core import uploads
 from complaints.services.intake import filing
 from complaints.services.places.working_days import DEFAULT_TIMEZONE, office_today
@@ -73,8 +74,47 @@ class _BabelTranslations:
         return get_translations().ugettext(singular if n == 1 else plural)
 
 
+def no_bidi_controls(form, field):
+    """No text-direction override in anything typed (complaints.security.BIDI_CONTROLS says which and why)."""
+    if isinstance(field.data, str) and any(ch in BIDI_CONTROLS for ch in field.data):
+        raise ValidationError(
+            _l(
+                "Remove the invisible text-direction characters (such as U+202E): they make text read differently "
+                "from what it is."
+            )
+        )
+
+
+def one_line(form, field):
+    """No line break in a one-line field (a name, an address for e-mail, a subject): it would start a new header
+    in an e-mail or a new line in a letter."""
+    if isinstance(field.data, str) and any(ch in LINE_BREAKS for ch in field.data):
+        raise ValidationError(_l("Write this on one line."))
+
+
+def ascii_digits(form, field):
+    """Numbers, dates and choices in the digits 0-9 only: ``int()`` reads "\u0663" as 3, so a unit or an amount
+    could otherwise be chosen with digits that no list offers."""
+    if any(isinstance(value, str) and foreign_digits(value) for value in field.raw_data or ()):
+        raise ValidationError(_l("Write numbers with the digits 0-9."))
+
+
+def character_checks(field) -> list:
+    """What every field of every form is held to, whatever its own validators: text (passwords aside, which are
+    never shown) has no direction overrides, and no line breaks unless it is a text area; every other field
+    (numbers, dates, choices) takes ASCII digits only."""
+    if isinstance(field, PasswordField):
+        return []
+    if isinstance(field, TextAreaField):
+        return [no_bidi_controls]
+    if isinstance(field, StringField):
+        return [no_bidi_controls, one_line]
+    return [ascii_digits]
+
+
 class BaseForm(FlaskForm):
-    """Strips surrounding whitespace from every text input before validation; speaks the visitor's language."""
+    """Strips surrounding whitespace from every text input before validation; holds every field to
+    ``character_checks``; speaks the visitor's language."""
 
     class Meta:
         def get_translations(self, form):
@@ -85,6 +125,13 @@ class BaseForm(FlaskForm):
             if unbound_field.field_class is not PasswordField:
                 filters.append(_strip)
             return unbound_field.bind(form=form, filters=filters, **options)
+
+    def validate(self, extra_validators=None):
+        extra = {
+            name: [*(extra_validators or {}).get(name, ()), *character_checks(field)]
+            for name, field in self._fields.items()
+        }
+        return super().validate(extra)
 
 
 def text(label, max_length: int, *, required=True, area=False, rows=4, plain_limit=False, **kwargs):

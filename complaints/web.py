@@ -27,7 +27,7 @@ from complaints.models import (
     Verdict,
 )
 from complaints.navigation import navigation_for
-from complaints.security import add_security_headers, forbid_caching, reject_control_characters
+from complaints.security import ForbiddenCharacter, add_security_headers, forbid_caching, reject_control_characters
 
 #: Titles and explanations shown on error pages, in the visitor's language.
 ERROR_TEXTS = {
@@ -89,6 +89,10 @@ def handle_http_error(error: HTTPException):
     if code >= 500:
         db.session.rollback()
     title, explanation = ERROR_TEXTS.get(code, (error.name, error.description))
+    if request.path.startswith("/api/"):
+        title, explanation = API_ERROR_TEXTS.get(code, (title, explanation))
+    if isinstance(error, ForbiddenCharacter):  # names the parameter, on pages and in the API alike
+        explanation = error.description
     if isinstance(error, CSRFError):
         title, explanation = (
             _l("The page has expired"),
@@ -101,7 +105,6 @@ def handle_http_error(error: HTTPException):
     if retry_after:
         explanation = _l("You have tried too often. You can try again in about %(n)d minutes.", n=retry_after)
     if request.path.startswith("/api/"):
-        title, explanation = API_ERROR_TEXTS.get(code, (title, explanation))
         return problem(code, str(title), str(explanation), headers=error.get_headers())
     if _wants_json():
         response = jsonify({"status": code, "title": str(title), "detail": str(explanation)})

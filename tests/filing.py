@@ -5,14 +5,35 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 
+import pikepdf
+from PIL import Image
 from sqlalchemy import select
 
 from complaints.extensions import db
 from complaints.models import Complaint, Region, ServiceUnit, UnitKind
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+
+def image_bytes(fmt: str = "PNG", size=(40, 24), **save) -> bytes:
+    """A real image (uploads are decoded and encoded again, so a bare signature no longer passes)."""
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, format=fmt, **save)
+    return out.getvalue()
+
+
+def pdf_bytes(**catalog) -> bytes:
+    """A real one-page PDF; ``catalog`` adds entries to its document catalogue (hostile ones in the tests)."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    for key, value in catalog.items():
+        pdf.Root[f"/{key}"] = pdf.make_indirect(value) if isinstance(value, pikepdf.Dictionary) else value
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+PNG = image_bytes("PNG")
+PDF = pdf_bytes()
+JPEG = image_bytes("JPEG")
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 64
 
 

@@ -30,7 +30,7 @@ from complaints.models import (
     User,
 )
 from complaints.pages import INVALID, committing, form_status
-from complaints.security import page_number
+from complaints.security import int_arg, page_number
 from complaints.services.accounts import api_tokens, two_factor
 from complaints.services.accounts.users import AccountError, create_staff_user, set_active, set_reach
 from complaints.services.compliance import classification
@@ -151,7 +151,7 @@ def units():
 def _unit_form_page(unit: ServiceUnit | None):
     form = UnitForm(obj=unit)
     if unit is None and request.method == "GET":
-        form.region_id.data = request.args.get("region_id", type=int)
+        form.region_id.data = int_arg("region_id")
     if form.validate_on_submit():
         region = db.session.get(Region, form.region_id.data) or abort(400)
         with committing(form, field="name", refusals=(PlacesError,)) as change:

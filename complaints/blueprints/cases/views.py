@@ -25,7 +25,7 @@ from complaints.models import (
     User,
 )
 from complaints.pages import INVALID, committing, form_status, private_download, private_file
-from complaints.security import page_number
+from complaints.security import database_id, page_number
 from complaints.services.casework import (
     examination,
     final_report,
@@ -172,16 +172,14 @@ def _planned_actions(form: f.FinalReportForm) -> list[final_report.PlannedAction
 
 
 def _request_of(case: Complaint, form) -> ClarificationRequest:
-    request_id = int(form.request_id.data) if str(form.request_id.data).isdigit() else 0
-    item = db.session.get(ClarificationRequest, request_id)
+    item = db.session.get(ClarificationRequest, database_id(form.request_id.data) or 0)
     if item is None or item.complaint_id != case.id:
         raise RuleError(_("Unknown clarification request."))
     return item
 
 
 def _action_of(case: Complaint, form) -> CorrectiveAction:
-    action_id = int(form.action_id.data) if str(form.action_id.data).isdigit() else 0
-    item = db.session.get(CorrectiveAction, action_id)
+    item = db.session.get(CorrectiveAction, database_id(form.action_id.data) or 0)
     if item is None or item.complaint_id != case.id:
         raise RuleError(_("Unknown corrective action."))
     return item

@@ -1,10 +1,11 @@
-from flask import abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, redirect, render_template, send_file, url_for
 from flask_babel import get_locale
 
 from complaints.access import public
 from complaints.blueprints.compliance import bp
 from complaints.extensions import limiter
 from complaints.models import ReportJob, ReportJobStatus
+from complaints.security import int_arg
 from complaints.services.compliance import exports, region_profiles, region_report
 from complaints.services.places import directory
 from complaints.tasks import compliance as compliance_tasks
@@ -17,7 +18,7 @@ MIMETYPES = {
 
 def _year_asked() -> int | None:
     """?tahun=YYYY; anything else means "no year chosen" (the pages then take their default)."""
-    year = request.args.get("tahun", type=int)
+    year = int_arg("tahun")
     return year if year is not None and 1990 <= year <= 2100 else None
 
 

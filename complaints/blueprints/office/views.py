@@ -1,9 +1,10 @@
-from flask import abort, render_template, request
+from flask import abort, render_template
 from flask_login import current_user
 
 from complaints.access import require_role
 from complaints.blueprints.office import bp
 from complaints.pages import private_download
+from complaints.security import int_arg
 from complaints.services.places import directory, working_days
 from complaints.services.portal import data_exchange
 
@@ -23,7 +24,7 @@ def overview():
 @require_role(*STAFF)
 def calendar_view():
     today = working_days.office_today(current_user.office.timezone)
-    year = request.args.get("tahun", type=int) or today.year
+    year = int_arg("tahun") or today.year
     if not 2015 <= year <= today.year + 2:  # bounded: from the first assessment year to the next decrees
         year = today.year
     return render_template(

@@ -21,6 +21,7 @@ from complaints.extensions import csrf, db, limiter
 from complaints.forms import ComplaintForm
 from complaints.models import ApiClient, Complaint, Region, SubstanceArea
 from complaints.models.types import utcnow
+from complaints.security import ForbiddenCharacter
 from complaints.services.accounts import api_tokens
 from complaints.services.core.links import external_url
 from complaints.services.intake import filing, open311
@@ -51,6 +52,8 @@ def http_error(error: HTTPException):
         db.session.rollback()
     texts = ERROR_TEXTS.get(code)
     description = str(texts[1]) if texts else error.name
+    if isinstance(error, ForbiddenCharacter):  # names the parameter
+        description = str(error.description)
     headers = {name: value for name, value in error.get_headers() if name.lower() == "retry-after"}
     return shapes.render_errors(_format(), code, [description], headers=headers)
 

@@ -1,20 +1,41 @@
-"""Attachments: checked by content, stored under random names outside static files, read only after an access check.
+"""Attachments: checked by content, made harmless, stored under random names outside static files, read only after an
+access check.
 
 Accepted: PDF, JPEG and PNG, recognised by their first bytes (a renamed executable is refused whatever its name).
+Every file that reaches a case goes through ``check_file`` (filing, a reporter's documents and response, a unit's
+answer or report, Open311's ``media``), which makes it harmless before it is kept:
+
+- an image is decoded and encoded again (Pillow): only its pixels are kept, upright as its EXIF orientation says.
+  Whatever else it carried goes: an HTML page or script appended or hidden in a chunk (a polyglot that a browser
+  might render), and its metadata, EXIF GPS position and camera serial included, which would tell the unit where
+  the reporter stood. One that visibly carries markup is refused outright. The original bytes are not kept: no rule
+  asks for them (UU 37/2008 art. 24 asks for a copy of the ID card and the documents, not for a file's bytes), and
+  UU 27/2022 art. 16(2) (to confirm) asks that no more personal data be kept than the purpose needs.
+- a PDF is kept exactly as sent, or refused when it carries anything that acts rather than shows: JavaScript,
+  actions that run when it opens (OpenAction other than going to a page, additional actions /AA), actions that
+  start programs or reach other files (Launch, ImportData, SubmitForm, GoToE, RichMedia), embedded files, or an XFA
+  form. Refused, not stripped: the Ombudsman keeps the citizen's document unaltered (its hash is the one the
+  citizen can check), and a citizen's scan or printed PDF never needs any of these; the message says how to make a
+  plain copy. qpdf (pikepdf) reads the file: it repairs and decodes what a viewer would, names written as #xx
+  escapes and object streams included, so nothing hides from the check by being malformed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import secrets
 import unicodedata
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+import pikepdf
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -29,6 +50,15 @@ SIGNATURES = {
 }
 EXTENSIONS = {UploadType.PDF: (".pdf",), UploadType.JPEG: (".jpg", ".jpeg"), UploadType.PNG: (".png",)}
 _UNSAFE_NAME = re.compile(r"[/\\\x00-\x1f]|^\.|\.\.")
+#: Pixels an image may have: a 50-megapixel phone's full-size photo (8160 x 6120) passes; decoding one takes about
+#: 150 MB. A "decompression bomb" (a few kilobytes that decode to gigabytes) is refused before it is decoded.
+MAX_IMAGE_PIXELS = 50_000_000
+Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS  # Pillow's own guard too, for any other decoding in the process
+#: What makes an image a web page as well: tags that run or load something, or a script URL.
+_MARKUP = re.compile(
+    rb"<\s*(?:script|html|body|iframe|svg|object|embed|meta|!doctype|\?php)\b|javascript:", re.IGNORECASE
+)
+_PILLOW_FORMATS = {UploadType.JPEG: "JPEG", UploadType.PNG: "PNG"}
 
 
 class UploadError(ValueError):
@@ -90,7 +120,136 @@ def check_file(storage: UploadedFile) -> CheckedFile:
         raise UploadError(
             _l("%(name)s does not match its content (it is a %(type)s file).", name=name, type=detected.name)
         )
-    return CheckedFile(name=name, content=content, content_type=detected)
+    return CheckedFile(name=name, content=made_harmless(name, content, detected), content_type=detected)
+
+
+def made_harmless(name: str, content: bytes, upload_type: UploadType) -> bytes:
+    """The bytes to keep: an image encoded again, a PDF as sent once it is known to be passive (see the module)."""
+    if upload_type is UploadType.PDF:
+        check_pdf(name, content)
+        return content
+    return reencoded_image(name, content, upload_type)
+
+
+def _damaged(name: str) -> UploadError:
+    return UploadError(_l("%(name)s is damaged or incomplete and cannot be opened. Send the file again.", name=name))
+
+
+def reencoded_image(name: str, content: bytes, upload_type: UploadType) -> bytes:
+    """The image's pixels, upright, encoded again in its own format with no metadata."""
+    if _MARKUP.search(content):
+        raise UploadError(
+            _l("%(name)s hides a web page or a script inside the image. Send a plain photo or scan.", name=name)
+        )
+    fmt = _PILLOW_FORMATS[upload_type]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content), formats=[fmt]) as image:
+                if image.width * image.height > MAX_IMAGE_PIXELS:
+                    raise Image.DecompressionBombError(name)
+                image.load()
+                upright = ImageOps.exif_transpose(image)
+        return _encoded(upright, fmt)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise UploadError(
+            _l(
+                "%(name)s has too many pixels (at most %(n)d million). Send a smaller photo or scan.",
+                name=name,
+                n=MAX_IMAGE_PIXELS // 1_000_000,
+            )
+        ) from None
+    except (OSError, SyntaxError, ValueError, EOFError):  # Pillow's ways of saying the data is broken or cut short
+        raise _damaged(name) from None
+
+
+def _encoded(image: Image.Image, fmt: str) -> bytes:
+    # Only what the pixels need goes along: a palette's transparency; never EXIF, XMP, ICC, text chunks or comments.
+    image.info = {key: value for key, value in image.info.items() if key == "transparency"}
+    if fmt == "JPEG" and image.mode not in {"L", "RGB"}:
+        image = image.convert("RGB")  # CMYK and the like: RGB is what every viewer shows alike
+    out = io.BytesIO()
+    image.save(out, format=fmt, **({"quality": 90} if fmt == "JPEG" else {}))
+    return out.getvalue()
+
+
+#: Action types that start a program, reach another file or send data out (ISO 32000 12.6.4).
+_ACTIVE_ACTIONS = {"/Launch", "/ImportData", "/SubmitForm", "/GoToE", "/GoToR", "/RichMediaExecute", "/Rendition"}
+#: Each refusal, by what was found.
+_PDF_REFUSALS = {
+    "script": _l(
+        "%(name)s contains JavaScript or actions that run by themselves when it is opened. Print it to a new PDF "
+        "(Print, then Save as PDF) or scan the paper, and send that file."
+    ),
+    "action": _l(
+        "%(name)s contains actions that start programs or open other files. Print it to a new PDF (Print, then Save "
+        "as PDF) or scan the paper, and send that file."
+    ),
+    "embedded": _l("%(name)s carries other files inside it. Send each document as a file of its own."),
+    "xfa": _l(
+        "%(name)s is a dynamic (XFA) form that only some programs can show. Print it to a new PDF (Print, then Save "
+        "as PDF) and send that file."
+    ),
+}
+
+
+def _goes_to_page(action) -> bool:
+    return isinstance(action, pikepdf.Dictionary) and str(action.get("/S", "")) == "/GoTo"
+
+
+def check_pdf(name: str, content: bytes) -> None:
+    """Refuse a PDF that does more than show pages (see the module); a damaged or password-protected one too."""
+    try:
+        with pikepdf.open(io.BytesIO(content)) as pdf:
+            found = active_content(pdf)
+    except pikepdf.PasswordError:
+        raise UploadError(
+            _l("%(name)s is protected by a password. Send it without the password protection.", name=name)
+        ) from None
+    except (pikepdf.PdfError, ValueError, RecursionError):
+        raise _damaged(name) from None
+    if found is not None:
+        raise UploadError(_PDF_REFUSALS[found] % {"name": name})
+
+
+def active_content(pdf: pikepdf.Pdf) -> str | None:
+    """What active content the PDF holds ("script", "action", "embedded" or "xfa"), or None. Every object of the file
+    is looked at, reachable or not, with the dictionaries and arrays written inside it."""
+    for root in pdf.objects:
+        stack = [root]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, pikepdf.Array):
+                stack.extend(filter(_direct_container, item))
+            elif isinstance(item, (pikepdf.Dictionary, pikepdf.Stream)):
+                found = _active_dictionary(item)
+                if found is not None:
+                    return found
+                stack.extend(filter(_direct_container, item.values()))
+    return None
+
+
+def _direct_container(child) -> bool:
+    """An array or dictionary written inside its parent (indirect ones are among ``pdf.objects`` already)."""
+    return isinstance(child, (pikepdf.Array, pikepdf.Dictionary)) and not child.is_indirect
+
+
+def _active_dictionary(item) -> str | None:
+    keys = set(item.keys())
+    action = str(item.get("/S", ""))
+    if "/JS" in keys or action == "/JavaScript" or "/AA" in keys:
+        return "script"
+    # Going to a page (a destination, or a GoTo action) is all that opening the file may do.
+    open_action = item.get("/OpenAction")
+    if open_action is not None and not isinstance(open_action, pikepdf.Array) and not _goes_to_page(open_action):
+        return "script"
+    if action in _ACTIVE_ACTIONS:
+        return "action"
+    if keys & {"/EmbeddedFiles", "/EF"} or str(item.get("/Type", "")) == "/EmbeddedFile":
+        return "embedded"
+    if "/XFA" in keys:
+        return "xfa"
+    return None
 
 
 def upload_folder() -> Path:

@@ -53,7 +53,7 @@ from complaints.models import (
     ServiceUnit,
     SubstanceArea,
 )
-from complaints.security import plain_digits
+from complaints.security import database_id, plain_digits
 from complaints.services.casework import clocks, history, reach
 from complaints.services.intake import filing
 from complaints.services.intake.tracking import public_status
@@ -403,9 +403,8 @@ def filing_form_data(
 
 
 def _unit(value: str) -> ServiceUnit | None:
-    if not plain_digits(value) or len(value) > 9:
-        return None
-    return db.session.get(ServiceUnit, int(value))
+    unit_id = database_id(value)
+    return db.session.get(ServiceUnit, unit_id) if unit_id is not None else None
 
 
 def parameter_of(field_name: str) -> str:
@@ -422,7 +421,7 @@ def form_errors(form, *, jurisdiction_sent: bool) -> list[str]:
     """The filing form's message for each field, named by the Open311 parameter the client sent."""
     descriptions = []
     for field_name, messages in form.errors.items():
-        if field_name == "region_id" and not jurisdiction_sent:
+        if field_name == "region_id" and not jurisdiction_sent and "unit_id" in form.errors:
             continue  # no jurisdiction_id: the region follows the unit, whose own error says what is wrong
         # The last message is the most specific (a missing choice is also "not a valid choice" before it).
         descriptions.append(f"{parameter_of(field_name)}: {messages[-1]}")
