@@ -141,7 +141,7 @@ def _work_through(step: _Pass, batch: int, deadline: float, report: SweepReport)
         rows = db.session.execute(query).all()
         db.session.rollback()
         for _due_on, clock_id in rows:
-            if time.monotonic() > deadline:
+            if time.monotonic() >= deadline:
                 return False
             _take_step(step, clock_id, report)
         if len(rows) < batch:
