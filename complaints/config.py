@@ -76,6 +76,8 @@ class BaseConfig:
     REGISTRATION_SERIES = {"report": "LM", "quick_response": "RCO", "own_motion": "IPS"}
     #: Days before a due date when the one reminder goes out (the law sets none: office policy).
     CLOCK_REMINDER_DAYS = 3
+    #: How long one clock sweep may work before leaving the rest to the next (beat starts one every 15 minutes).
+    CLOCK_SWEEP_SECONDS = 600
 
     #: Passwords shorter than this are refused (NIST SP 800-63B asks for at least 8; we ask a little more).
     PASSWORD_MIN_LENGTH = 10

@@ -70,6 +70,8 @@ class Clock(db.Model):
         CheckConstraint("due_on >= start_on", name="due_after_start"),
         # The sweep reads only running clocks by due date: its cost grows with the clocks due, not all clocks.
         Index("ix_clocks_status_due_on", "status", "due_on"),
+        # The reminders' pass reads only running clocks not yet reminded, due within the window.
+        Index("ix_clocks_status_reminded_at_due_on", "status", "reminded_at", "due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,7 +12,7 @@ from complaints.tasks import hand_over
 
 @shared_task(name="complaints.figures.refresh", ignore_result=True)
 def refresh_figures() -> str:
-    with locks.exclusive("figures-refresh", timeout=300) as acquired:
+    with locks.exclusive("figures-refresh") as acquired:
         if not acquired:  # the running refresh, or beat's next one, picks up what this one would have
             return "skipped: another refresh is running"
         try:

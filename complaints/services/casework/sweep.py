@@ -1,19 +1,30 @@
-"""The clock sweep: reminders before due dates, and exactly one escalation per breach.
+"""The clock sweep: one reminder before each due date, and exactly one escalation per breach.
 
-It reads only the clocks that are running and due within the reminder window (index ``ix_clocks_status_due_on``),
-so its cost grows with the clocks due, not with all clocks. Every step claims its clock with a conditional UPDATE
-(``... WHERE reminded_at IS NULL`` / ``... WHERE status = 'running'``) and commits before the next: run it twice, or
-in two workers at once, and each reminder and escalation still happens once.
+Two passes, each reading only what is left to do: running clocks due within the reminder window and not yet reminded
+(index ``ix_clocks_status_reminded_at_due_on``), then running clocks past their due date (``ix_clocks_status_due_on``;
+a breach leaves "running" as it is escalated). Each pass goes through its clocks in batches, in due-date order, until
+none remain or the time budget (``CLOCK_SWEEP_SECONDS``) is spent, and what is left is the next sweep's: however many
+fall due together, every one is reached, and a sweep's cost grows with what is due, not with all clocks. Reminders
+come first: they are cheap, and one that waits past its due date is worth nothing, while a breach escalated a sweep
+later is still escalated.
+
+Every step claims its clock with a conditional UPDATE (``... WHERE reminded_at IS NULL`` / ``... WHERE status =
+'running'``) and commits it with what it sends and records: run it twice, in two workers at once, or kill its worker
+half-way (the step in flight is rolled back), and each reminder and escalation still happens once. A step that fails
+is rolled back, logged and left for the next sweep; the others go on.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, or_, select, tuple_, update
+from sqlalchemy.exc import DBAPIError
 
 from complaints.extensions import db
 from complaints.i18n import format_long_date
@@ -47,39 +58,114 @@ from complaints.services.places.working_days import office_today
 class SweepReport:
     reminders: list[int] = field(default_factory=list)
     escalations: list[int] = field(default_factory=list)
+    #: Clocks whose step failed (logged); the next sweep tries them again.
+    failed: list[int] = field(default_factory=list)
+    #: The time budget ran out with clocks left: the next sweep goes on with them.
+    unfinished: bool = False
 
     def __str__(self) -> str:
-        return f"{len(self.reminders)} reminders, {len(self.escalations)} escalations"
+        summary = f"{len(self.reminders)} reminders, {len(self.escalations)} escalations"
+        if self.failed:
+            summary = f"{len(self.failed)} failed (see the log); {summary}"
+        if self.unfinished:
+            summary = f"time budget spent, the next sweep goes on; {summary}"
+        return summary
 
 
-def sweep(today: date | None = None, batch: int = 500) -> SweepReport:
+@dataclass
+class _Pass:
+    """One pass of the sweep: which clocks it reads, and how it claims and handles each."""
+
+    which: ColumnElement[bool]
+    claim: Callable[[int], bool]
+    act: Callable[[int], None]
+    done: list[int]
+
+
+def sweep(today: date | None = None, batch: int = 500, budget: float | None = None) -> SweepReport:
+    """Remind and escalate every clock that needs it, ``batch`` clocks per read, for at most ``budget`` seconds
+    (default ``CLOCK_SWEEP_SECONDS``). ``today`` replaces every office's own date (tests)."""
     report = SweepReport()
     # A clock runs in its case's office's calendar: "today" is the office's own.
     todays = {zone: today or office_today(zone) for zone in db.session.scalars(select(Province.timezone).distinct())}
     if not todays:
         return report
     ahead = timedelta(days=current_app.config["CLOCK_REMINDER_DAYS"])
-    candidates = db.session.execute(
-        select(Clock.id, Clock.due_on, Clock.reminded_at, Province.timezone)
-        .join(Complaint, Complaint.id == Clock.complaint_id)
-        .join(Office, Office.id == Complaint.office_id)
-        .join(Province, Province.id == Office.province_id)
-        .where(Clock.status == ClockStatus.RUNNING, Clock.due_on <= max(todays.values()) + ahead)
-        .order_by(Clock.due_on, Clock.id)
-        .limit(batch)
-    ).all()
-    db.session.rollback()
-    for clock_id, due_on, reminded_at, zone in candidates:
-        if due_on < todays[zone]:
-            if _claim_breach(clock_id):
-                _escalate(clock_id)
-                report.escalations.append(clock_id)
-        elif due_on > todays[zone] + ahead:
-            continue  # within the window of an office further east, not yet of this one
-        elif reminded_at is None and _claim_reminder(clock_id):
-            _remind(clock_id)
-            report.reminders.append(clock_id)
+    deadline = time.monotonic() + (current_app.config["CLOCK_SWEEP_SECONDS"] if budget is None else budget)
+    unreminded = and_(
+        Clock.reminded_at.is_(None),
+        _in_each_office(todays, lambda first, last: Clock.due_on.between(first, last + ahead)),
+    )
+    overdue = _in_each_office(todays, lambda first, last: Clock.due_on < last)
+    for step in (
+        _Pass(unreminded, _claim_reminder, _remind, report.reminders),
+        _Pass(overdue, _claim_breach, _escalate, report.escalations),
+    ):
+        if not _work_through(step, batch, deadline, report):
+            report.unfinished = True
+            break
     return report
+
+
+def _in_each_office(
+    todays: dict[str, date], window: Callable[[date, date], ColumnElement[bool]]
+) -> ColumnElement[bool]:
+    """``window`` from each time zone's today, given as the first and last of the days it covers. With several zones,
+    their span bounds the index range and each zone's own window follows; with one, its window alone (a range stated
+    twice makes SQLite's planner pick the wrong index)."""
+    if len(todays) == 1:
+        (day,) = todays.values()
+        return window(day, day)
+    return and_(
+        window(min(todays.values()), max(todays.values())),
+        or_(*(and_(Province.timezone == zone, window(day, day)) for zone, day in todays.items())),
+    )
+
+
+def _work_through(step: _Pass, batch: int, deadline: float, report: SweepReport) -> bool:
+    """Every clock the pass selects, in (due_on, id) order: False if the time ran out first. Reading on from the last
+    clock seen (not from the start) passes over a clock whose step failed instead of reading it again."""
+    after = None
+    while True:
+        query = (
+            select(Clock.due_on, Clock.id)
+            .join(Complaint, Complaint.id == Clock.complaint_id)
+            .join(Office, Office.id == Complaint.office_id)
+            .join(Province, Province.id == Office.province_id)
+            .where(Clock.status == ClockStatus.RUNNING, step.which)
+            .order_by(Clock.due_on, Clock.id)
+            .limit(batch)
+        )
+        if after is not None:
+            query = query.where(tuple_(Clock.due_on, Clock.id) > tuple_(*after))
+        rows = db.session.execute(query).all()
+        db.session.rollback()
+        for _due_on, clock_id in rows:
+            if time.monotonic() >= deadline:
+                return False
+            _take_step(step, clock_id, report)
+        if len(rows) < batch:
+            return True
+        after = tuple(rows[-1])
+
+
+def _take_step(step: _Pass, clock_id: int, report: SweepReport) -> None:
+    try:
+        if step.claim(clock_id):
+            step.act(clock_id)  # commits the claim with what it sends and records
+            step.done.append(clock_id)
+    except DBAPIError as exc:
+        if exc.connection_invalidated:  # the database is gone: the whole sweep stops here, beat tries again
+            raise
+        _give_up(clock_id, report)
+    except Exception:  # noqa: BLE001 (one clock's fault must not hold up the others; logged below)
+        _give_up(clock_id, report)
+
+
+def _give_up(clock_id: int, report: SweepReport) -> None:
+    db.session.rollback()
+    current_app.logger.exception("Sweep: clock %s left for the next sweep", clock_id)
+    report.failed.append(clock_id)
 
 
 def _claim_breach(clock_id: int) -> bool:
