@@ -15,7 +15,10 @@ import time
 import pytest
 from fpdf import FPDF
 from openpyxl import Workbook
+from sqlalchemy import select
 
+from complaints.extensions import db
+from complaints.models import OutboxMessage
 from tests.crawling import (
     Crawler,
     CrawlStats,
@@ -124,6 +127,17 @@ def test_no_confidential_reporter_appears_to_anyone_outside_the_ombudsman(app, s
     never = sorted({rule.endpoint for rule in get_rules(app)} - reached - UNREACHABLE)
     assert never == [], f"GET endpoints no principal reached (give the world what they need): {never}"
     assert not UNREACHABLE & reached, "an endpoint on the UNREACHABLE list was reached: take it off the list"
+    assert_no_e_mail_outside_the_ombudsman_names_the_reporter(world)
+
+
+def assert_no_e_mail_outside_the_ombudsman_names_the_reporter(world) -> None:
+    """E-mails too: to the unit heads and liaisons (requests, findings, forwards, digests), none names the reporter."""
+    finder = SecretFinder(SECRETS.items())
+    insiders = {u.email for u in world.users.values() if u.is_ombudsman} | {SECRETS.email}
+    outside = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient.not_in(insiders))).all()
+    assert {m.recipient for m in outside} >= {world.users["head"].email, world.users["liaison"].email}
+    named = [(m.recipient, m.kind, finder.find(f"{m.recipient}\n{m.subject}\n{m.body}")) for m in outside]
+    assert [n for n in named if n[2]] == []
 
 
 @pytest.mark.parametrize("endpoint", sorted(UNREACHABLE))
