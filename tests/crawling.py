@@ -119,7 +119,7 @@ class Filler:
 
     app: Flask
     cases: list[Complaint]
-    report_tokens: list[str]
+    secret_tokens: list[str]
     ids: dict[str, list[int]]  # object type -> ids of the world's objects of that type
     regions: list[str]
     linked: dict[str, set[str]] = field(default_factory=dict)
@@ -151,7 +151,7 @@ class Filler:
             converter = rule._converters[name]
             return sorted(converter.items) if isinstance(converter, AnyConverter) else []
         if type_ == "secret_link":
-            return [*self.report_tokens, *sorted(self.linked.get(name, ())), "bukan-token"]
+            return [*self.secret_tokens, *sorted(self.linked.get(name, ())), "bukan-token"]
         if type_ == "static_file":
             return _static_files(self.app, rule.endpoint)
         raise AssertionError(f"no values for {type_} ({rule.rule} <{name}>)")
@@ -217,7 +217,7 @@ def world_filler(app: Flask, world, cases: list[Complaint] | None = None) -> Fil
     return Filler(
         app=app,
         cases=cases,
-        report_tokens=[world.report_job.token],
+        secret_tokens=[world.report_job.token, *world.submission_keys],
         ids={
             "joint_review": list(db.session.scalars(select(JointReview.id))),
             "agreement": list(db.session.scalars(select(Agreement.id).order_by(Agreement.id))),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from flask import Flask
@@ -90,10 +90,11 @@ class Principal:
     user: User | None = None
     token: str | None = None
     client: object = None
+    extra_headers: dict[str, str] = field(default_factory=dict)  # an Open311 application's key
 
     @property
     def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        return {**self.extra_headers, **({"Authorization": f"Bearer {self.token}"} if self.token else {})}
 
     @property
     def session_user(self) -> User | None:
@@ -116,6 +117,8 @@ class World:
     principals: dict[str, Principal] = field(default_factory=dict)
     report_job: ReportJob | None = None
     client_id: int | None = None
+    open311_key: str | None = None
+    submission_keys: list[str] = field(default_factory=list)  # sent by the Open311 application
     band_id: int | None = None
     override_id: int | None = None
 
@@ -284,10 +287,43 @@ def _other_case(client, staff: Staff, unit, head_client=None) -> Complaint:
     return case
 
 
+def _file_through_open311(app: Flask, world: World) -> Complaint:
+    """The confidential reporter again, through an application's desk (Open311), with a submission key."""
+    unit = factories.unit("74.71", UnitKind.DISDUKCAPIL)
+    today = office_today("Asia/Makassar")
+    first, _, last = SECRETS.name.rpartition(" ")
+    world.submission_keys.append("meja-rahasia-1")
+    data = {
+        "api_key": world.open311_key,
+        "service_code": "administrasi_kependudukan",
+        "first_name": first,
+        "last_name": last,
+        "email": SECRETS.email,
+        "phone": SECRETS.phone,
+        "description": "KTP elektronik saya belum terbit tiga bulan tanpa penjelasan apa pun.",
+        "attribute[unit_id]": str(unit.id),
+        "attribute[event_date]": (today - timedelta(days=30)).isoformat(),
+        "attribute[nik]": SECRETS.nik,
+        "attribute[birth_place]": "Kendari",
+        "attribute[birth_date]": "1990-01-01",
+        "attribute[marital_status]": "kawin",
+        "attribute[occupation]": "Pedagang",
+        "attribute[address]": "Jl. Ahmad Yani No. 1, Kendari",
+        "attribute[expectation]": "KTP elektronik saya segera diterbitkan.",
+        "attribute[complained_to_unit]": "no",
+        "attribute[confidential]": "yes",
+        "attribute[submission_key]": world.submission_keys[0],
+        "media": upload(PNG, f"KTP {SECRETS.name}.png"),
+    }
+    response = new_client(app).post("/open311/v2/requests.json", data=data, content_type="multipart/form-data")
+    assert response.status_code == 201, response.get_data(as_text=True)[:500]
+    return db.session.scalar(select(Complaint).order_by(Complaint.id.desc()))
+
+
 def _admin_objects(world: World) -> None:
     """The objects only an administrator addresses: an Open311 application, a band, a holiday correction."""
     admin = world.users["admin"]
-    client, _secret = api_tokens.create_client("Aplikasi uji", "aplikasi@example.org", by=admin)
+    client, world.open311_key = api_tokens.create_client("Aplikasi uji", "aplikasi@example.org", by=admin)
     band = classification.add_band(
         2025, category="A", lower=Decimal("88.00"), upper=Decimal("100.00"), opinion="Sangat baik", zone="hijau"
     )
@@ -329,6 +365,7 @@ def _build_world(app: Flask) -> World:
     other_region = _other_case(anonymous, staff, factories.unit("74.72", UnitKind.DISDUKCAPIL))
     world = World(confidential, other_unit, other_region, users)
     _admin_objects(world)
+    confidential["received_through_open311"] = _file_through_open311(app, world)
     today = office_today("Asia/Makassar")
     for agreement in db.session.scalars(select(Agreement).join(Agreement.region)):
         if agreement.is_active(today) and agreement.region.code in {"74.71", "74.72"}:
@@ -336,6 +373,9 @@ def _build_world(app: Flask) -> World:
     db.session.commit()
     world.report_job = compliance_tasks.start_report(factories.region("74.71"), "id")  # built at once (eager)
     world.principals = _principals(app, users, clients)
+    world.principals["open311_application"] = Principal(
+        "open311_application", client=new_client(app), extra_headers={"X-Api-Key": world.open311_key}
+    )
     return world
 
 
