@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from flask import Flask
@@ -40,6 +40,7 @@ from complaints.tasks import compliance as compliance_tasks
 from tests import factories
 from tests.casework import ALL_CHECKS, Staff
 from tests.filing import PNG, form_data, upload
+from tests.test_open311 import request_data as open311_request
 
 
 def _readable_pdf() -> bytes:
@@ -289,32 +290,21 @@ def _other_case(client, staff: Staff, unit, head_client=None) -> Complaint:
 
 def _file_through_open311(app: Flask, world: World) -> Complaint:
     """The confidential reporter again, through an application's desk (Open311), with a submission key."""
-    unit = factories.unit("74.71", UnitKind.DISDUKCAPIL)
-    today = office_today("Asia/Makassar")
     first, _, last = SECRETS.name.rpartition(" ")
     world.submission_keys.append("meja-rahasia-1")
-    data = {
-        "api_key": world.open311_key,
-        "service_code": "administrasi_kependudukan",
-        "first_name": first,
-        "last_name": last,
-        "email": SECRETS.email,
-        "phone": SECRETS.phone,
-        "description": "KTP elektronik saya belum terbit tiga bulan tanpa penjelasan apa pun.",
-        "attribute[unit_id]": str(unit.id),
-        "attribute[event_date]": (today - timedelta(days=30)).isoformat(),
-        "attribute[nik]": SECRETS.nik,
-        "attribute[birth_place]": "Kendari",
-        "attribute[birth_date]": "1990-01-01",
-        "attribute[marital_status]": "kawin",
-        "attribute[occupation]": "Pedagang",
-        "attribute[address]": "Jl. Ahmad Yani No. 1, Kendari",
-        "attribute[expectation]": "KTP elektronik saya segera diterbitkan.",
-        "attribute[complained_to_unit]": "no",
-        "attribute[confidential]": "yes",
-        "attribute[submission_key]": world.submission_keys[0],
-        "media": upload(PNG, f"KTP {SECRETS.name}.png"),
-    }
+    data = open311_request(
+        world.open311_key,
+        first_name=first,
+        last_name=last,
+        email=SECRETS.email,
+        phone=SECRETS.phone,
+        **{
+            "attribute[nik]": SECRETS.nik,
+            "attribute[confidential]": "yes",
+            "attribute[submission_key]": world.submission_keys[0],
+        },
+        media=upload(PNG, f"KTP {SECRETS.name}.png"),
+    )
     response = new_client(app).post("/open311/v2/requests.json", data=data, content_type="multipart/form-data")
     assert response.status_code == 201, response.get_data(as_text=True)[:500]
     return db.session.scalar(select(Complaint).order_by(Complaint.id.desc()))
