@@ -127,9 +127,10 @@ class Filler:
     def case_values(self, type_: str, case: Complaint, name: str, *, sample: bool = False) -> list:
         if type_ == "complaint":
             return [case.id] if name == "case_id" else [case.tracking_number]
-        if type_ == "attachment":  # a sample: one of each kind, private or not
-            chosen = {(a.kind, a.private): a.id for a in reversed(case.attachments)} if sample else {}
-            return sorted(chosen.values()) if sample else [a.id for a in case.attachments]
+        if type_ == "attachment":
+            if sample:  # one of each kind, private or not
+                return sorted({(a.kind, a.private): a.id for a in case.attachments}.values())
+            return [a.id for a in case.attachments]
         model = {"clarification_request": ClarificationRequest, "corrective_action": CorrectiveAction}[type_]
         return list(db.session.scalars(select(model.id).where(model.complaint_id == case.id)))
 
@@ -181,8 +182,8 @@ class Filler:
             combinations += [dict(zip(names, c, strict=True)) for c in itertools.product(*choices)]
         return combinations
 
-    def urls(self, rule: Rule, limit: int = 400) -> list[str]:
-        return list(dict.fromkeys(build_url(self.app, rule, values) for values in self.combinations(rule)))[:limit]
+    def urls(self, rule: Rule) -> list[str]:
+        return list(dict.fromkeys(build_url(self.app, rule, values) for values in self.combinations(rule)))
 
 
 def build_url(app: Flask, rule: Rule, values: dict) -> str:

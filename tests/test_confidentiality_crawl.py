@@ -36,7 +36,7 @@ from tests.reach_world import SECRETS, build_world
 CHECKED = ("head", "liaison", "anonymous", "head_token", "liaison_token", "citizen", "open311_application")
 #: Who should: the crawl must find the secrets through them (a positive control), and they reach the endpoints
 #: kept for the Ombudsman, the administrator and the reporter.
-CONTROLS = ("officer", "admin", "citizen_owner")
+CONTROLS = ("officer", "supervisor", "admin", "citizen_owner")
 
 #: GET endpoints no crawl can reach, each with why. Keep it tiny: everything else must be reached by someone.
 UNREACHABLE = {

@@ -31,7 +31,16 @@ from complaints.models import (
 )
 from complaints.services.casework import reach
 from complaints.services.portal import inbox
-from tests.crawling import CASE_TYPES, INT_VARIABLES, admitted, build_url, is_api, variable_type, world_filler
+from tests.crawling import (
+    CASE_TYPES,
+    INT_VARIABLES,
+    admitted,
+    build_url,
+    is_api,
+    unknown_variables,
+    variable_type,
+    world_filler,
+)
 from tests.reach_world import build_world
 
 #: The object types the matrix addresses: everything named by an integer id, reports by their tracking number, and
@@ -145,6 +154,7 @@ def answered(response) -> int:
 
 
 def test_the_reach_matrix(app, seeded, capsys):
+    assert unknown_variables(app) == [], "say in tests/crawling.py which object type the new URL variables address"
     started = time.perf_counter()
     world = build_world(app)
     cases = [world.confidential[stage] for stage in MATRIX_STAGES] + [world.other_unit, world.other_region]
