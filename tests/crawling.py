@@ -37,6 +37,7 @@ from complaints.models import (
     CorrectiveAction,
     JointReview,
     OutboxMessage,
+    SignInSession,
 )
 from complaints.services.casework import permissions
 
@@ -54,6 +55,7 @@ INT_VARIABLES = {
     "client_id": "api_client",
     "band_id": "assessment_band",
     "override_id": "holiday_override",
+    "session_id": "sign_in_session",
 }
 
 #: Every other variable, by name: what fills it.
@@ -228,6 +230,7 @@ def world_filler(app: Flask, world, cases: list[Complaint] | None = None) -> Fil
             "api_client": [world.client_id],
             "assessment_band": [world.band_id],
             "holiday_override": [world.override_id],
+            "sign_in_session": list(db.session.scalars(select(SignInSession.id).order_by(SignInSession.id))),
         },
         regions=sorted({c.region.code for c in cases}),
         linked=_linked_values(app),

@@ -28,6 +28,7 @@ from complaints.models import (
     Complaint,
     CorrectiveAction,
     JointReview,
+    SignInSession,
 )
 from complaints.services.casework import reach
 from complaints.services.portal import inbox
@@ -76,6 +77,7 @@ def _resolve(type_: str, value):
         "joint_review": JointReview,
         "agreement": Agreement,
         "api_token": ApiToken,
+        "sign_in_session": SignInSession,
     }.get(type_)
     return db.session.get(model, value) if model else value
 
@@ -114,8 +116,8 @@ class Expectation:
             return item.agreement_id in {a.id for a in reach.followed_agreements(user)}
         if type_ == "agreement" and self.blueprint != "admin":  # the administrator edits every agreement
             return item.id in {a.id for a in reach.followed_agreements(user)}
-        if type_ == "api_token":
-            return item.user_id == user.id  # one's own tokens only
+        if type_ in {"api_token", "sign_in_session"}:
+            return item.user_id == user.id  # one's own tokens and sessions only
         if type_ == "region" and self.blueprint == "office":  # data exchange: the office's regions under agreement
             return item.province_id == user.office.province_id and reach.liaison_follows(item)
         return True  # users, units, applications, bands, holiday corrections: the route's role decides
