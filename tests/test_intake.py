@@ -1,6 +1,7 @@
 """Citizens file a report: everything in one transaction, a receipt, and nothing written on bad input."""
 
 import io
+import json
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -106,6 +107,18 @@ def test_receipt_shows_the_key_once_and_the_tracking_page_opens_with_it(app, cli
     page = visitor.get(f"/lacak/{number}").get_data(as_text=True)
     assert "Sedang diverifikasi" in page and "Laporan diterima" in page
     assert "Tanggal penting berikutnya" in page and "Ombudsman" in page
+
+
+def test_the_key_rides_to_the_receipt_sealed_not_readable_in_the_cookie(app, client, seeded):
+    """Flask's session cookie is signed, not encrypted: whoever copies it may read it."""
+    file_complaint(client)
+    complaint = db.session.scalar(select(Complaint))
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    carried = app.session_interface.get_signing_serializer(app).loads(cookie)
+    receipt = client.get(f"/lapor/tanda-terima/{complaint.tracking_number}").get_data(as_text=True)
+    _, key = receipt_codes(receipt)
+    assert carried["just_filed"]["number"] == complaint.tracking_number
+    assert key.replace("-", "") not in json.dumps(carried).replace("-", "").upper()
 
 
 @pytest.mark.parametrize(

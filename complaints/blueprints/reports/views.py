@@ -1,3 +1,5 @@
+import contextlib
+
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,6 +20,7 @@ from complaints.models import (
 from complaints.pages import INVALID, committing, form_status, private_download, private_file
 from complaints.services.casework import reach
 from complaints.services.core import uploads
+from complaints.services.core.sealing import SealBroken, seal, unseal
 from complaints.services.intake import filing, reporter_actions, tracking
 from complaints.services.intake.receipts import receipt_pdf
 from complaints.services.places.working_days import DEFAULT_TIMEZONE, office_today
@@ -25,6 +28,7 @@ from complaints.services.places.working_days import DEFAULT_TIMEZONE, office_tod
 #: [complaint id, access secret] pairs: what this browser opened with an access key (checked on the server).
 OPENED = "opened_reports"
 JUST_FILED = "just_filed"
+RECEIPT_KEY = b"receipt-access-key"  # the sealing purpose of the key on its way to the receipt
 
 
 def _filing_limit() -> str:
@@ -126,7 +130,9 @@ def file():
                 raise
             return _to_receipt(earlier)
         if change.committed:
-            session[JUST_FILED] = {"number": filed.complaint.tracking_number, "key": filed.access_key}
+            # Flask's cookie is signed, not encrypted: the key rides in it sealed until the receipt shows it once.
+            sealed_key = seal(filed.access_key, purpose=RECEIPT_KEY)
+            session[JUST_FILED] = {"number": filed.complaint.tracking_number, "key": sealed_key}
             return _to_receipt(filed.complaint)
     status = form_status()
     # The event is dated where the chosen region is; before a region is chosen the warning is only a first hint.
@@ -152,7 +158,10 @@ def receipt(number: str):
     complaint = _own_complaint_or_404(number)
     just_filed = session.get(JUST_FILED) or {}
     # The access key is shown on this page once, right after filing; after that only the e-mail has it.
-    access_key = just_filed.get("key") if just_filed.get("number") == complaint.tracking_number else None
+    access_key = None
+    if just_filed.get("number") == complaint.tracking_number:
+        with contextlib.suppress(SealBroken):
+            access_key = unseal(just_filed.get("key") or "", purpose=RECEIPT_KEY)
     session.pop(JUST_FILED, None)
     view = tracking.tracking_view(complaint)
     warnings = filing.warnings_for(
