@@ -170,6 +170,10 @@ class BaseConfig:
         self.TWO_FACTOR_PENDING_MINUTES = int(env("TWO_FACTOR_PENDING_MINUTES", "5"))
         #: Hours a report opened with its access key stays open in that browser (unless closed there before).
         self.REPORT_ACCESS_HOURS = int(env("REPORT_ACCESS_HOURS", "24"))
+        #: Days a finished sign-in session or report access (device, IP address) is kept for the account's own
+        #: "active sessions" history and for looking into an incident; then the nightly retention job deletes it.
+        #: The law sets no period (to confirm): 90 days covers a quarter's review of an incident.
+        self.SESSION_RECORD_DAYS = int(env("SESSION_RECORD_DAYS", "90"))
 
         # E-mail: written to the log unless an SMTP server is configured.
         self.MAIL_SERVER = env("MAIL_SERVER")

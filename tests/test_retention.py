@@ -199,3 +199,32 @@ def test_the_command_and_the_beat_task_run_it(app, cases):
     task = app.extensions["celery"].tasks["complaints.privacy.retention"]
     assert task.apply().get().startswith("0 reporters anonymised")
     assert "complaints.privacy.retention" in {entry["task"] for entry in app.config["CELERY"]["beat_schedule"].values()}
+
+
+def test_finished_sessions_and_report_accesses_are_deleted_after_their_period(app, cases):
+    from complaints.models import EndReason, ReportAccess, Role, SignInSession
+    from complaints.models.types import utcnow
+    from complaints.services.accounts import sessions
+
+    _staff, _old, recent_case, _open = cases
+    now = utcnow()
+    user = factories.user(Role.OFFICER)
+    old, recent, live = (
+        sessions.find(sessions.start(user, user_agent="Firefox", ip_address="10.0.0.1")) for _ in range(3)
+    )
+    old.ended_at, old.ended_reason = now - timedelta(days=91), EndReason.SIGNED_OUT
+    recent.ended_at, recent.ended_reason = now - timedelta(days=89), EndReason.SIGNED_OUT
+    db.session.query(ReportAccess).delete()
+    db.session.add_all(
+        [
+            ReportAccess(complaint_id=recent_case.id, secret_hash="a" * 64, created_at=now - timedelta(days=92)),
+            ReportAccess(complaint_id=recent_case.id, secret_hash="b" * 64, created_at=now - timedelta(days=2)),
+        ]
+    )
+    db.session.commit()
+    old_id, kept = old.id, {recent.id, live.id}
+    report = retention.apply_retention(now)
+    assert report.sessions == 2
+    remaining = set(db.session.scalars(select(SignInSession.id)))
+    assert remaining >= kept and old_id not in remaining
+    assert [a.secret_hash for a in db.session.scalars(select(ReportAccess))] == ["b" * 64]

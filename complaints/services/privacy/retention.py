@@ -20,7 +20,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from complaints.extensions import db
@@ -30,7 +30,9 @@ from complaints.models import (
     Complaint,
     OutboxMessage,
     OutboxStatus,
+    ReportAccess,
     ReporterIdentity,
+    SignInSession,
 )
 from complaints.models.types import utcnow
 from complaints.services.casework import history
@@ -48,11 +50,12 @@ class RetentionReport:
     cases: int = 0
     documents: int = 0
     messages: int = 0
+    sessions: int = 0
 
     def summary(self) -> str:
         return (
             f"{self.cases} reporters anonymised, {self.documents} identity documents and {self.messages} e-mails "
-            "removed"
+            f"removed, {self.sessions} finished sessions and report accesses deleted"
         )
 
 
@@ -98,7 +101,22 @@ def apply_retention(now: datetime | None = None, *, batch_size: int | None = Non
             path.unlink(missing_ok=True)
         db.session.commit()
         current_app.logger.info("Retention: batch of %d cases done (%s so far)", len(batch), report.summary())
+    report.sessions = _delete_finished_sessions(now)
+    db.session.commit()
     return report
+
+
+def _delete_finished_sessions(now: datetime) -> int:
+    """Sign-in sessions and report accesses (device, IP address) finished more than SESSION_RECORD_DAYS ago."""
+    before = now - timedelta(days=current_app.config["SESSION_RECORD_DAYS"])
+    access_lapsed = before - timedelta(hours=current_app.config["REPORT_ACCESS_HOURS"])
+    sessions = db.session.execute(
+        delete(SignInSession).where(or_(SignInSession.ended_at < before, SignInSession.expires_at < before))
+    )
+    accesses = db.session.execute(
+        delete(ReportAccess).where(or_(ReportAccess.ended_at < before, ReportAccess.created_at < access_lapsed))
+    )
+    return sessions.rowcount + accesses.rowcount
 
 
 def _anonymise(case: Complaint, now: datetime, report: RetentionReport) -> list[Path]:
