@@ -285,9 +285,11 @@ def _record_filing(complaint: Complaint, files: Files, today: date, *, user: Use
     warnings = warnings_for(
         complaint.event_date, complaint.complained_to_unit, today, current_app.config["EVENT_AGE_LIMIT_YEARS"]
     )
+    db.session.flush()  # received_at is given on insert
     history.record_event(
         complaint,
         "filed",
+        at=complaint.received_at,  # filing and receipt are one moment (Open311's requested and updated times agree)
         actor=user,
         actor_label=_("Reporter"),
         public=True,
