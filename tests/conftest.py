@@ -8,8 +8,8 @@
 - Services: tests marked ``services`` talk to the real Redis (``TEST_REDIS_URL``) and real Celery workers. With
   ``REQUIRE_SERVICES=1`` (as CI sets it) an unreachable service fails the test instead of skipping it.
 - Side effects fail closed: Celery runs eager in process unless a test asks for the broker.
-- Tests marked ``integration`` (real workers, the browser, migrations, Schemathesis) are the slow ones; the SQLite
-  pass of ``.ci/run`` leaves them out, the PostgreSQL pass runs them all.
+- Tests marked ``integration`` (real workers, the browser, migrations, Schemathesis, the fault and attack campaigns)
+  are the slow ones; the SQLite pass of ``.ci/run`` leaves them out, the PostgreSQL pass runs them all.
 """
 
 from __future__ import annotations
@@ -296,7 +296,8 @@ INTEGRATION_FIXTURES = {"celery_worker", "browser", "live_server"}
 def pytest_configure(config):
     config.addinivalue_line("markers", "services: needs Redis or a Celery worker (fails under REQUIRE_SERVICES=1)")
     config.addinivalue_line(
-        "markers", "integration: slow (real workers, browser, migrations, Schemathesis); the SQLite pass leaves it out"
+        "markers",
+        "integration: slow (workers, browser, migrations, Schemathesis, campaigns); the SQLite pass leaves it out",
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 
 import pikepdf
@@ -88,3 +89,10 @@ def filed_against(client, unit: ServiceUnit, **overrides) -> Complaint:
     response = file_complaint(client, region_id=str(unit.region_id), unit_id=str(unit.id), **overrides)
     assert response.status_code == 302
     return db.session.scalar(select(Complaint).order_by(Complaint.id.desc()))
+
+
+def receipt_codes(page: str) -> tuple[str, str]:
+    """The tracking number and the access key as the receipt page shows them (once, right after filing)."""
+    number = re.search(r'id="tracking-number"[^>]*>([0-9A-Z-]+)<', page).group(1)
+    key = re.search(r'id="access-key"[^>]*>([0-9A-Z-]+)<', page).group(1)
+    return number, key

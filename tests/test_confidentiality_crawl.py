@@ -108,6 +108,7 @@ def figures(results: dict[str, CrawlStats], seconds: float) -> str:
     )
 
 
+@pytest.mark.integration  # a campaign: the PostgreSQL pass runs it
 def test_no_confidential_reporter_appears_to_anyone_outside_the_ombudsman(app, seeded, capsys):
     started = time.perf_counter()
     world = build_world(app)

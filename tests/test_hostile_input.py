@@ -467,6 +467,7 @@ def rows_and_files() -> tuple[dict[str, int], int]:
     return rows, sum(1 for _ in folder.iterdir()) if folder.exists() else 0
 
 
+@pytest.mark.integration  # a campaign: the PostgreSQL pass runs it
 def test_hostile_inputs_on_every_route_are_refused_and_leave_nothing(world, capsys):
     hostile = _texts() + hostile_files()
     answers: Counter[int] = Counter()
@@ -503,6 +504,7 @@ def test_hostile_inputs_on_every_route_are_refused_and_leave_nothing(world, caps
     assert answers[429] == 0 and pairs >= 250 and answers[500] == 0
 
 
+@pytest.mark.integration  # a campaign: the PostgreSQL pass runs it
 def test_the_same_routes_take_clean_input(world):
     """The control: what the campaign sends, but clean, is accepted and kept on every route that stores."""
     clean = {

@@ -27,7 +27,7 @@ from complaints.models import (
 from complaints.services.casework import clocks
 from complaints.services.places.working_days import add_days, office_today
 from tests import factories
-from tests.filing import EXE, JPEG, PDF, PNG, file_complaint, form_data, upload
+from tests.filing import EXE, JPEG, PDF, PNG, file_complaint, form_data, receipt_codes, upload
 
 
 def count(model) -> int:
@@ -51,12 +51,6 @@ def nothing_written(upload_folder_before: set[str]) -> bool:
 def stored_files() -> set[str]:
     folder = Path(current_app.config["UPLOAD_FOLDER"])
     return {p.name for p in folder.glob("*")} if folder.exists() else set()
-
-
-def receipt_codes(page: str) -> tuple[str, str]:
-    number = re.search(r'id="tracking-number"[^>]*>([0-9A-Z-]+)<', page).group(1)
-    key = re.search(r'id="access-key"[^>]*>([0-9A-Z-]+)<', page).group(1)
-    return number, key
 
 
 def test_filing_writes_the_complaint_with_its_history_clock_and_notification(client, seeded):

@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from urllib.parse import urlsplit
 
+import pytest
 from sqlalchemy import select
 
 from complaints.access import access_rule_of
@@ -155,6 +156,7 @@ def answered(response) -> int:
     return response.status_code
 
 
+@pytest.mark.integration  # a campaign: the PostgreSQL pass runs it
 def test_the_reach_matrix(app, seeded, capsys):
     assert unknown_variables(app) == [], "say in tests/crawling.py which object type the new URL variables address"
     started = time.perf_counter()
